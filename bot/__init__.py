@@ -1,0 +1,59 @@
+"""The web edge: Flask application factory and the channel adapters (bridge, WeCom, WeChat)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from bot.intake import Intake
+from bot.secrets import Secrets
+from domain.config import Config
+from domain.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the web process needs, passed in (tests build their own)."""
+
+    config: Config
+    secrets: Secrets
+    store: Store
+    intake: Intake
+
+
+def create_app(services: Services) -> Flask:
+    """The Flask app serving the callbacks, the bridge endpoint and the API."""
+    from bot.api import api_bp
+    from bot.bridge import bridge_bp
+    from bot.pages import pages_bp
+    from bot.wechat import wechat_bp
+    from bot.wecom import wecom_bp
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
+    app.json.ensure_ascii = False
+    app.extensions["cgbot"] = services
+    for bp in (bridge_bp, api_bp, wecom_bp, wechat_bp, pages_bp):
+        app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
+    return app
+
+
+def _http_error(exc: HTTPException):
+    """4xx/5xx raised by Flask itself (413, 404, 405) as short JSON, logged once."""
+    if exc.code and exc.code >= 400:
+        log.warning("%s %s: %s %s", request.method, request.path, exc.code, exc.name)
+    return jsonify({"error": exc.name, "status": exc.code}), exc.code
+
+
+def _unexpected_error(exc: Exception):
+    """A bug: log it with the path; the client gets a plain 500 without internals."""
+    log.exception("%s %s: unexpected error", request.method, request.path)
+    return jsonify({"error": "internal error"}), 500

@@ -1,0 +1,75 @@
+"""`python -m bot run | simulate | check-config | migrate`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.settings import Settings, load_secrets_file
+from domain.config import ConfigError, load_config
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def cmd_run(args) -> int:
+    """Start the whole service on embedded defaults."""
+    from service.supervisor import run
+
+    return run()
+
+
+def cmd_check_config(args) -> int:
+    """Validate config.yaml without starting anything."""
+    path = args.config or Settings.from_env().config_file
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
+        return 2
+    print(f"{path}: OK ({len(config.squadrons)} squadrons, {len(config.stations)} stations, "
+          f"{len(config.communities)} communities)")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    """Bring the database to the newest schema."""
+    from domain.db import upgrade
+
+    upgrade(Settings.from_env().database_url)
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    """Post a message as a bridge would and print what the bot did."""
+    from bot.simulate import simulate
+
+    load_secrets_file(os.environ)
+    settings = Settings.from_env()
+    url = args.url or f"http://127.0.0.1:{settings.port}"
+    return simulate(load_config(settings.config_file), url, args.group, args.text, args.sender)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the command."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="社区城管助手")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start Redis, web and worker (embedded defaults)")
+    check = sub.add_parser("check-config", help="validate config.yaml and exit")
+    check.add_argument("--config", help="path (default: CONFIG_FILE or config.yaml)")
+    sub.add_parser("migrate", help="apply database migrations")
+    sim = sub.add_parser("simulate", help="send a group message as a bridge would")
+    sim.add_argument("--group", required=True, help="community name or alias, e.g. 龙湖悠山郡")
+    sim.add_argument("--sender", default="张三", help="display name of the resident")
+    sim.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
+    sim.add_argument("text")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    commands = {"run": cmd_run, "check-config": cmd_check_config, "migrate": cmd_migrate,
+                "simulate": cmd_simulate}
+    return commands[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The JSON API for officers' tools and leaders: tickets, outbox, and its OpenAPI document."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+
+from bot.openapi import openapi_document
+from domain.lifecycle import status_name
+from domain.models import Outbox, Ticket
+
+api_bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_PAGE = 200
+
+
+def services():
+    """The app's service container."""
+    return current_app.extensions["cgbot"]
+
+
+@api_bp.before_request
+def require_token():
+    """Bearer $API_TOKEN on everything but the bridge intake and the OpenAPI document."""
+    if request.endpoint in ("api.openapi",):
+        return None
+    token = services().secrets.get("api_token")
+    if not token:
+        return jsonify({"error": f"{services().secrets.env_name('api_token')} is not set"}), 503
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return jsonify({"error": "missing or bad bearer token"}), 401
+    return None
+
+
+@api_bp.get("/tickets")
+def list_tickets():
+    """Tickets, newest first; ?status=&station=&community=&category=&limit=&offset=."""
+    try:
+        limit = min(int(request.args.get("limit", 50)), MAX_PAGE)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        return jsonify({"error": "limit and offset must be integers"}), 400
+    filters = {k: request.args[k] for k in ("status", "station", "community", "category")
+               if request.args.get(k)}
+    tickets = services().store.tickets(limit=limit, offset=offset, **filters)
+    return jsonify({"tickets": [ticket_json(t) for t in tickets]})
+
+
+@api_bp.get("/tickets/<no>")
+def get_ticket(no: str):
+    """One ticket with its history."""
+    ticket = services().store.ticket(no)
+    if ticket is None:
+        return jsonify({"error": f"ticket {no} not found"}), 404
+    return jsonify(ticket_json(ticket, with_events=True))
+
+
+@api_bp.get("/outbox")
+def list_outbox():
+    """What the bot sent (or is sending), newest first; ?ticket_no= narrows it."""
+    rows = services().store.outbox(limit=MAX_PAGE, ticket_no=request.args.get("ticket_no"))
+    return jsonify({"outbox": [outbox_json(r) for r in rows]})
+
+
+@api_bp.get("/messages/<channel>/<path:msg_id>")
+def get_message(channel: str, msg_id: str):
+    """What became of a message: processing state, handler outcome, ticket and replies."""
+    view = services().store.message_view(channel, msg_id)
+    if view is None:
+        return jsonify({"error": f"message {channel}/{msg_id} not found"}), 404
+    message, replies = view
+    ticket_no = (message.outcome or {}).get("ticket_no")
+    ticket = services().store.ticket(ticket_no) if ticket_no else None
+    return jsonify({
+        "channel": message.channel, "msg_id": message.msg_id, "state": message.state,
+        "outcome": message.outcome, "ticket": ticket_json(ticket) if ticket else None,
+        "replies": [outbox_json(r) for r in replies],
+    })
+
+
+@api_bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def ticket_json(t: Ticket, with_events: bool = False) -> dict:
+    """A ticket as the API shows it: the reporter's display name only, never their id."""
+    config = services().config
+    officer = config.officer(t.officer) if t.officer else None
+    data = {
+        "no": t.no,
+        "status": t.status,
+        "status_name": status_name(t.status),
+        "category": t.category,
+        "category_name": config.categories[t.category].zh,
+        "urgent": t.urgent,
+        "community": t.community,
+        "station": t.station,
+        "station_name": config.station(t.station).name,
+        "officer": {"userid": t.officer, "name": officer.name if officer else t.officer}
+        if t.officer else None,
+        "reporter": t.reporter_name,
+        "reporters": t.reporters,
+        "place": t.place,
+        "text": t.text,
+        "evidence": t.evidence.get("words", []),
+        "created_at": _iso(t.created_at),
+        "updated_at": _iso(t.updated_at),
+        "accept_by": _iso(t.accept_by),
+        "resolve_by": _iso(t.resolve_by),
+        "resolution": t.resolution,
+        "msg_ids": [m.msg_id for m in t.messages],
+    }
+    if with_events:
+        data["events"] = [
+            {"at": _iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_status,
+             "to": e.to_status, "note": e.note}
+            for e in t.events
+        ]
+    return data
+
+
+def outbox_json(r: Outbox) -> dict:
+    """One recorded send."""
+    return {
+        "id": r.id, "kind": r.kind, "channel": r.channel, "recipient": r.recipient,
+        "mention": r.mention, "ticket_no": r.ticket_no, "title": r.title, "text": r.text,
+        "url": r.url, "state": r.state, "attempts": r.attempts, "error": r.error,
+        "created_at": _iso(r.created_at), "sent_at": _iso(r.sent_at),
+    }

@@ -1,0 +1,97 @@
+"""`POST /api/messages`: the signed JSON endpoint for group-chat bridges."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.message import IncomingMessage
+from bot.signing import verify
+
+log = logging.getLogger(__name__)
+bridge_bp = Blueprint("bridge", __name__)
+
+
+class BridgeMessage(BaseModel):
+    """A group message as a bridge posts it; extra fields (image, location) are kept."""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+
+    msg_id: str = Field(min_length=1, max_length=128)
+    group_id: str = Field(min_length=1, max_length=128)
+    sender_id: str = Field(min_length=1, max_length=128)
+    sender_name: str = Field(min_length=1, max_length=128)
+    text: str = Field(max_length=4000)
+    sent_at: datetime
+    mentions: list[str] = Field(default_factory=list)
+
+    @field_validator("sent_at", mode="before")
+    @classmethod
+    def _unix_or_iso(cls, value):
+        if isinstance(value, bool):
+            raise ValueError("must be unix seconds or ISO 8601")
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
+        return value
+
+    @field_validator("sent_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=current_tz())
+
+    def to_incoming(self) -> IncomingMessage:
+        """The internal message."""
+        return IncomingMessage(
+            channel="bridge", msg_id=self.msg_id, group_id=self.group_id,
+            sender_id=self.sender_id, sender_name=self.sender_name, text=self.text,
+            sent_at=self.sent_at, mentions=tuple(self.mentions),
+            kind="image" if self.model_extra.get("image") and not self.text else "text",
+            extra=dict(self.model_extra),
+        )
+
+
+def current_tz():
+    """Naive ISO times from bridges are local (service timezone)."""
+    return current_app.extensions["cgbot"].config.tz
+
+
+def _error(status: int, reason: str, **extra):
+    log.warning("POST /api/messages: %d %s %s", status, reason, extra or "")
+    return jsonify({"accepted": False, "error": reason, **extra}), status
+
+
+@bridge_bp.post("/api/messages")
+def receive_message():
+    """Verify, validate, store, enqueue, answer: no NLP in the request."""
+    services = current_app.extensions["cgbot"]
+    secret = services.secrets.get("bridge_secret")
+    if not secret:
+        return _error(503, f"{services.secrets.env_name('bridge_secret')} is not set")
+    body = request.get_data(cache=True)
+    reason = verify(secret, request.headers.get("X-Timestamp", ""),
+                    request.headers.get("X-Signature", ""), body,
+                    services.config.service.replay_window_seconds, time.time())
+    if reason:
+        return _error(401, reason)
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return _error(400, f"body is not JSON: {exc}")
+    if not isinstance(payload, dict):
+        return _error(400, "body must be a JSON object")
+    try:
+        message = BridgeMessage.model_validate(payload)
+    except ValidationError as exc:
+        return _error(400, "invalid message", fields=_field_errors(exc),
+                      msg_id=str(payload.get("msg_id", ""))[:128])
+    receipt = services.intake.accept(message.to_incoming())
+    return jsonify({"accepted": True, "msg_id": receipt.msg_id, "duplicate": receipt.duplicate})
+
+
+def _field_errors(exc: ValidationError) -> list[str]:
+    return [".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors()]

@@ -1,0 +1,67 @@
+"""Record an accepted message, then enqueue its processing. No NLP here: the request must stay fast."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.message import IncomingMessage
+from domain.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the edge tells the sender: accepted, and whether it was seen before."""
+
+    msg_id: str
+    duplicate: bool
+
+
+class Enqueuer(Protocol):
+    """Puts a stored message on the work queue (workers.queues.JobQueue in production)."""
+
+    def process_message(self, message_pk: int) -> None: ...
+
+
+class Intake:
+    """Stores a message (unique on channel + msg_id) before the request returns, then enqueues it."""
+
+    def __init__(self, store: Store, queue: Enqueuer):
+        self.store = store
+        self.queue = queue
+
+    def accept(self, message: IncomingMessage) -> Receipt:
+        """Store then enqueue; a redelivered message is acknowledged again and creates nothing."""
+        pk, created = self.store.save_message(_row(message))
+        if created:
+            self._enqueue(pk, message)
+        else:
+            log.info("message %s/%s: duplicate delivery", message.channel, message.msg_id)
+        return Receipt(msg_id=message.msg_id, duplicate=not created)
+
+    def _enqueue(self, pk: int, message: IncomingMessage) -> None:
+        try:
+            self.queue.process_message(pk)
+        except Exception:  # the row is stored: the reaper re-enqueues it, so the sender still gets 200
+            log.exception("message %s/%s: enqueue failed, left for the reaper",
+                          message.channel, message.msg_id)
+
+
+def _row(message: IncomingMessage) -> dict:
+    return {
+        "channel": message.channel,
+        "msg_id": message.msg_id,
+        "group_id": message.group_id,
+        "sender_id": message.sender_id,
+        "sender_name": message.sender_name,
+        "text": message.text,
+        "kind": message.kind,
+        "extra": dict(message.extra),
+        "mentions": {"names": list(message.mentions)},
+        "sent_at": message.sent_at,
+        "received_at": datetime.now(UTC),
+    }

@@ -1,0 +1,49 @@
+"""Web pages for officers: a ticket as a phone-friendly page (the link in every push)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template_string
+
+from domain.lifecycle import status_name
+
+pages_bp = Blueprint("pages", __name__)
+
+TICKET_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>工单 {{ t.no }}</title>
+<style>body{font-family:sans-serif;margin:1em;max-width:40em}dt{color:#666}dd{margin:0 0 .6em}</style>
+</head><body>
+<h1>工单 {{ t.no }}{% if t.urgent %} <small style="color:#c00">紧急</small>{% endif %}</h1>
+<dl>
+<dt>状态</dt><dd>{{ status }}</dd>
+<dt>类别</dt><dd>{{ category }}</dd>
+<dt>小区 / 位置</dt><dd>{{ t.community }} {{ t.place or "" }}</dd>
+<dt>内容</dt><dd>{{ t.text }}</dd>
+<dt>反映人</dt><dd>{{ t.reporter_name }}（共 {{ t.reporters }} 人反映）</dd>
+<dt>工作站</dt><dd>{{ station }}</dd>
+<dt>接单时限</dt><dd>{{ accept_by }}</dd>
+</dl>
+<h2>处理记录</h2>
+<ol>{% for e in t.events %}<li>{{ e.at.astimezone(tz).strftime("%m-%d %H:%M") }}
+{{ names.get(e.to_status, e.to_status) }} {{ e.note or "" }}</li>{% endfor %}</ol>
+<p>在企业微信中回复「接单 {{ t.no }}」即可接单。</p>
+</body></html>"""
+
+
+@pages_bp.get("/tickets/<no>")
+def ticket_page(no: str):
+    """The ticket page linked from officers' pushes (no reporter identity beyond the name)."""
+    services = current_app.extensions["cgbot"]
+    ticket = services.store.ticket(no)
+    if ticket is None:
+        abort(404)
+    config = services.config
+    from domain.lifecycle import STATUS_NAMES
+
+    return render_template_string(
+        TICKET_PAGE, t=ticket, status=status_name(ticket.status),
+        category=config.categories[ticket.category].zh, station=config.station(ticket.station).name,
+        accept_by=ticket.accept_by.astimezone(config.tz).strftime("%m-%d %H:%M")
+        if ticket.accept_by else "", tz=config.tz, names=STATUS_NAMES,
+    )

@@ -1,0 +1,94 @@
+"""Delivery of outbox rows through the channel each names: console, bridge, WeCom, WeChat."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Protocol
+
+import requests
+
+from bot import wxclients
+from bot.signing import signed_headers
+from domain.models import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    """Sends one outbox row; raises when the far side refused, so the job retries."""
+
+    def send(self, row: Outbox) -> None: ...
+
+
+class ConsoleSender:
+    """The default notifier: the outbox table is the record; the log shows the push."""
+
+    def send(self, row: Outbox) -> None:
+        log.info("outbox %s [%s -> %s] %s %s", row.id, row.kind, row.recipient, row.title or "",
+                 row.text.replace("\n", " / "))
+
+
+class BridgeSender:
+    """Group replies for bridge messages: POST to BRIDGE_REPLY_URL (signed) when it is set."""
+
+    def __init__(self, reply_url: str | None, secret: str, timeout: float):
+        self.reply_url, self.secret, self.timeout = reply_url, secret, timeout
+
+    def send(self, row: Outbox) -> None:
+        if not self.reply_url:  # no bridge listening: the outbox row is the record
+            ConsoleSender().send(row)
+            return
+        body = json.dumps(_bridge_payload(row), ensure_ascii=False).encode()
+        resp = requests.post(self.reply_url, data=body, headers=signed_headers(self.secret, body),
+                             timeout=self.timeout)
+        resp.raise_for_status()
+
+
+def _bridge_payload(row: Outbox) -> dict:
+    return {
+        "key": row.key,
+        "group_id": row.recipient,
+        "text": row.text,
+        "mentions": [row.mention] if row.mention else [],
+        "ticket_no": row.ticket_no,
+    }
+
+
+class WeComSender:
+    """Officer pushes (text card with a link) and one-to-one replies through the WeCom app."""
+
+    def __init__(self, client, agent_id: str):
+        self.client, self.agent_id = client, agent_id
+
+    def send(self, row: Outbox) -> None:
+        if row.kind == "push" and row.url:
+            wxclients.send_officer_card(self.client, self.agent_id, row.recipient, row.title or "",
+                                        row.text, row.url)
+        else:
+            wxclients.send_officer_text(self.client, self.agent_id, row.recipient, row.text)
+
+
+class WeChatSender:
+    """Replies to residents of the official account (customer-service messages)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def send(self, row: Outbox) -> None:
+        wxclients.send_resident_text(self.client, row.recipient, row.text)
+
+
+def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
+    """One sender per outbox channel; a channel without credentials falls back to the console."""
+    timeout = config.channels.http_timeout_seconds
+    senders: dict[str, Sender] = {
+        "console": ConsoleSender(),
+        "bridge": BridgeSender(secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "",
+                               timeout),
+    }
+    wecom = wxclients.build_wecom_client(config, secrets, storage)
+    senders["wecom"] = WeComSender(wecom, secrets.get("wecom_agent_id")) if wecom else ConsoleSender()
+    wechat = wxclients.build_wechat_client(config, secrets, storage)
+    senders["wechat"] = WeChatSender(wechat) if wechat else ConsoleSender()
+    return senders

@@ -1,0 +1,434 @@
+"""Validated, immutable configuration loaded once from config.yaml (or a dict in tests)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+# The 15 codes of /work/shared/spec/taxonomy.yaml; the spec lives outside the repo, so the
+# tuple is copied here and the config must list exactly these.
+CATEGORY_CODES = (
+    "fire_lane_blocked",
+    "illegal_construction",
+    "clutter",
+    "garbage",
+    "dog_nuisance",
+    "stray_dog",
+    "green_damage",
+    "nonmotor_parking",
+    "street_vending",
+    "outdoor_bbq",
+    "illegal_ads",
+    "ground_lock",
+    "live_poultry",
+    "construction_nuisance",
+    "other",
+)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+UNITS = ("处", "平方米", "辆", "只", "张", "起")
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,32}$")]
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Role = tuple[str, str]
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid; the message names the field."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Person(_Frozen):
+    """A WeCom user: station officer, squadron leader or duty officer."""
+
+    userid: UserId
+    name: Text
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{3,20}$")] | None = None
+
+
+class ServiceSettings(_Frozen):
+    """Bot identity and edge limits."""
+
+    name: Text
+    bot_name: Text
+    timezone: Text = "Asia/Shanghai"
+    ticket_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,8}$")]
+    public_url: HttpUrl
+    max_body_bytes: PositiveInt = 65536
+    replay_window_seconds: PositiveInt = 300
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class SecretNames(_Frozen):
+    """Names of environment variables holding secrets; the values never live in the file."""
+
+    bridge_secret: EnvName
+    api_token: EnvName
+    bridge_reply_url: EnvName
+    wecom_corp_id: EnvName
+    wecom_secret: EnvName
+    wecom_agent_id: EnvName
+    wecom_token: EnvName
+    wecom_encoding_aes_key: EnvName
+    wechat_app_id: EnvName
+    wechat_app_secret: EnvName
+    wechat_token: EnvName
+    wechat_encoding_aes_key: EnvName
+
+    def value(self, key: str, environ: Mapping[str, str] | None = None) -> str | None:
+        """Read the secret `key` (e.g. "bridge_secret") from the environment; None if unset."""
+        env = os.environ if environ is None else environ
+        return env.get(getattr(self, key)) or None
+
+
+class Channels(_Frozen):
+    """Outgoing channel choice and HTTP settings."""
+
+    notifier: Literal["console", "wecom"] = "console"
+    wecom_api_base_url: HttpUrl = "https://qyapi.weixin.qq.com/cgi-bin/"
+    wechat_api_base_url: HttpUrl = "https://api.weixin.qq.com/cgi-bin/"
+    http_timeout_seconds: PositiveFloat = 5
+
+
+class AcceptMinutes(_Frozen):
+    """Minutes an officer has to accept a ticket, by urgency."""
+
+    urgent: PositiveInt
+    normal: PositiveInt
+
+
+class TimeLimits(_Frozen):
+    """Ticket timing rules shared by every category."""
+
+    accept_minutes: AcceptMinutes
+    remind_at_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    satisfaction_wait_hours: PositiveFloat = 24
+
+
+class Category(_Frozen):
+    """One complaint category: display name, urgency, time limit, unit and keyword weights."""
+
+    zh: Text
+    urgent: bool
+    resolve_hours: PositiveFloat | None = None
+    resolve_workdays: PositiveInt | None = None
+    unit: Literal["处", "平方米", "辆", "只", "张", "起"]
+    keywords: dict[Text, PositiveFloat] = {}
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> Category:
+        if (self.resolve_hours is None) == (self.resolve_workdays is None):
+            raise ValueError("give exactly one of resolve_hours or resolve_workdays")
+        return self
+
+
+class Squadron(_Frozen):
+    """A street squadron (街道中队): takes hard cases and covers stations off duty."""
+
+    code: Code
+    name: Text
+    street: Text
+    leader: Person
+    duty_officer: Person
+
+
+def _parse_hhmm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('expected a quoted "HH:MM" string')
+    hours, sep, minutes = value.partition(":")
+    ok = sep and len(hours) == 2 and len(minutes) == 2 and (hours + minutes).isdigit()
+    if not ok or int(hours) > 23 or int(minutes) > 59:
+        raise ValueError(f'{value!r} is not a valid "HH:MM" time')
+    return time(int(hours), int(minutes))
+
+
+class Shift(_Frozen):
+    """A weekly shift; end <= start means it runs past midnight into the next day."""
+
+    days: Annotated[list[Day], Field(min_length=1)]
+    start: time
+    end: time
+    officers: Annotated[list[UserId], Field(min_length=1)]
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _hhmm(cls, value: Any) -> time:
+        return _parse_hhmm(value)
+
+    @field_serializer("start", "end")
+    def _dump_hhmm(self, value: time) -> str:
+        return value.strftime("%H:%M")  # round-trips through from_mapping
+
+    @property
+    def overnight(self) -> bool:
+        """True when the shift continues into the next day."""
+        return self.end <= self.start
+
+
+class Station(_Frozen):
+    """A community workstation (工作站) with its officers and weekly roster."""
+
+    code: Code
+    name: Text
+    squadron: Code
+    officers: Annotated[list[Person], Field(min_length=2)]
+    roster: list[Shift] = []
+
+
+class Community(_Frozen):
+    """A residential community (小区) bound to one station and its WeChat groups."""
+
+    name: Text
+    aliases: list[Text] = []
+    station: Code
+    groups: Annotated[list[Text], Field(min_length=1)]
+
+
+class Config(_Frozen):
+    """The whole configuration, with lookup indexes built once at validation."""
+
+    service: ServiceSettings
+    secrets: SecretNames
+    channels: Channels = Channels()
+    time_limits: TimeLimits
+    categories: dict[str, Category]
+    nlp: dict[str, Any] = {}
+    squadrons: Annotated[list[Squadron], Field(min_length=1)]
+    stations: Annotated[list[Station], Field(min_length=1)]
+    communities: Annotated[list[Community], Field(min_length=1)]
+
+    _tz: ZoneInfo = PrivateAttr()
+    _by_group: dict[str, Community] = PrivateAttr()
+    _by_name: dict[str, Community] = PrivateAttr()
+    _stations: dict[str, Station] = PrivateAttr()
+    _squadrons: dict[str, Squadron] = PrivateAttr()
+    _people: dict[str, Person] = PrivateAttr()
+    _roles: dict[str, Role] = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Config:
+        # ConfigError is not a ValueError, so pydantic lets it through unwrapped.
+        problems = list(_check_references(self))
+        if problems:
+            raise ConfigError("\n".join(f"{path}: {msg}" for path, msg in problems))
+        self._build_indexes()
+        return self
+
+    def _build_indexes(self) -> None:
+        self._tz = ZoneInfo(self.service.timezone)
+        self._stations = {s.code: s for s in self.stations}
+        self._squadrons = {q.code: q for q in self.squadrons}
+        self._by_group = {g: c for c in self.communities for g in c.groups}
+        self._by_name = {k: c for c in self.communities for k in (c.name, *c.aliases)}
+        self._people, self._roles = {}, {}
+        for userid, person, role in _people_with_roles(self):
+            self._people[userid] = person
+            self._roles[userid] = role
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> Config:
+        """Validate a plain mapping (as parsed from YAML) into a Config, or raise ConfigError."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("config: expected a mapping at the top level")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_format_errors(exc)) from None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The service time zone (rosters and deadlines are in this local time)."""
+        return self._tz
+
+    def community_for_group(self, group_id: str) -> Community | None:
+        """The community a WeChat group is bound to."""
+        return self._by_group.get(group_id)
+
+    def community_named(self, name: str) -> Community | None:
+        """The community with this canonical name or alias."""
+        return self._by_name.get(name)
+
+    def station(self, code: str) -> Station | None:
+        """The station with this code."""
+        return self._stations.get(code)
+
+    def squadron(self, code: str) -> Squadron | None:
+        """The squadron with this code."""
+        return self._squadrons.get(code)
+
+    def station_of_community(self, name: str) -> Station | None:
+        """The station serving the community with this name or alias."""
+        community = self.community_named(name)
+        return self._stations[community.station] if community else None
+
+    def station_officers(self, code: str) -> tuple[Person, ...]:
+        """The officers of a station (empty for an unknown code)."""
+        station = self.station(code)
+        return tuple(station.officers) if station else ()
+
+    def officer(self, userid: str) -> Person | None:
+        """Anyone known by WeCom userid: station officer, squadron leader or duty officer."""
+        return self._people.get(userid)
+
+    def role_of(self, userid: str) -> Role | None:
+        """("officer", station) / ("leader", squadron) / ("duty_officer", squadron) or None."""
+        return self._roles.get(userid)
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a YAML config file, or raise ConfigError naming the problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror or exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    return Config.from_mapping(data)
+
+
+def _format_errors(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{_format_loc(error['loc'])}: {message}")
+    return "\n".join(lines)
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.startswith("["):  # pydantic's "[key]" marker for a bad dict key
+            path += part
+        else:
+            path += f".{part}" if path else part
+    return path or "config"
+
+
+def _people_with_roles(config: Config) -> Iterator[tuple[str, Person, Role]]:
+    for squadron in config.squadrons:
+        yield squadron.leader.userid, squadron.leader, ("leader", squadron.code)
+        yield squadron.duty_officer.userid, squadron.duty_officer, ("duty_officer", squadron.code)
+    for station in config.stations:
+        for person in station.officers:
+            yield person.userid, person, ("officer", station.code)
+
+
+Problem = tuple[str, str]
+
+
+def _check_references(config: Config) -> Iterator[Problem]:
+    yield from _check_categories(config.categories)
+    yield from _check_unique_codes(config)
+    yield from _check_people(config)
+    yield from _check_stations(config)
+    yield from _check_communities(config)
+
+
+def _check_categories(categories: dict[str, Category]) -> Iterator[Problem]:
+    for code in categories:
+        if code not in CATEGORY_CODES:
+            yield f"categories.{code}", "unknown category code (see taxonomy.yaml)"
+    missing = [code for code in CATEGORY_CODES if code not in categories]
+    if missing:
+        yield "categories", f"missing category codes: {', '.join(missing)}"
+
+
+def _check_unique_codes(config: Config) -> Iterator[Problem]:
+    for section in ("squadrons", "stations"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(config, section)):
+            if item.code in seen:
+                yield f"{section}[{i}].code", f"duplicate code {item.code!r}"
+            seen.add(item.code)
+
+
+def _check_people(config: Config) -> Iterator[Problem]:
+    # One userid, one person and one role, so role_of() is never ambiguous.
+    seen: set[str] = set()
+    for path, person in _people_paths(config):
+        if person.userid in seen:
+            yield f"{path}.userid", f"duplicate userid {person.userid!r}"
+        seen.add(person.userid)
+
+
+def _people_paths(config: Config) -> Iterator[tuple[str, Person]]:
+    for i, squadron in enumerate(config.squadrons):
+        yield f"squadrons[{i}].leader", squadron.leader
+        yield f"squadrons[{i}].duty_officer", squadron.duty_officer
+    for i, station in enumerate(config.stations):
+        for j, person in enumerate(station.officers):
+            yield f"stations[{i}].officers[{j}]", person
+
+
+def _check_stations(config: Config) -> Iterator[Problem]:
+    squadrons = {q.code for q in config.squadrons}
+    for i, station in enumerate(config.stations):
+        if station.squadron not in squadrons:
+            yield f"stations[{i}].squadron", f"unknown squadron {station.squadron!r}"
+        own = {p.userid for p in station.officers}
+        for j, shift in enumerate(station.roster):
+            for k, userid in enumerate(shift.officers):
+                if userid not in own:
+                    path = f"stations[{i}].roster[{j}].officers[{k}]"
+                    yield path, f"{userid!r} is not an officer of station {station.code}"
+
+
+def _check_communities(config: Config) -> Iterator[Problem]:
+    stations = {s.code for s in config.stations}
+    groups: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for i, community in enumerate(config.communities):
+        if community.station not in stations:
+            yield f"communities[{i}].station", f"unknown station {community.station!r}"
+        for j, group in enumerate(community.groups):
+            if groups.setdefault(group, i) != i:
+                yield f"communities[{i}].groups[{j}]", f"duplicate group id {group!r}"
+        yield from _check_names(community, i, names)
+
+
+def _check_names(community: Community, i: int, names: dict[str, int]) -> Iterator[Problem]:
+    labelled = [("name", community.name)]
+    labelled += [(f"aliases[{j}]", alias) for j, alias in enumerate(community.aliases)]
+    for field, name in labelled:
+        owner = names.setdefault(name, i)
+        if owner != i:
+            yield f"communities[{i}].{field}", f"{name!r} already names communities[{owner}]"

@@ -1,0 +1,138 @@
+"""Tables: messages as received, tickets and their events, the outbox of everything the bot sends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base; the schema itself is created by Alembic migrations."""
+
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON}
+
+
+class Message(Base):
+    """A message exactly as accepted at the edge; the unit of 'never lost'."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("channel", "msg_id", name="uq_messages_channel_msg_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    msg_id: Mapped[str] = mapped_column(String(128))
+    group_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    sender_id: Mapped[str] = mapped_column(String(128))
+    sender_name: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    extra: Mapped[dict] = mapped_column(default=dict)
+    mentions: Mapped[dict] = mapped_column(default=dict)  # {"names": [...]} (JSON object)
+    sent_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    # received -> processed; 'failed' only after every retry of the job failed
+    state: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    outcome: Mapped[dict | None] = mapped_column(default=None)  # classification and handler result
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+
+
+class Ticket(Base):
+    """A work order; `no` is what people see (CY20261126-0001)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("day", "seq", name="uq_tickets_day_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    no: Mapped[str] = mapped_column(String(32), unique=True)
+    day: Mapped[str] = mapped_column(String(8))  # YYYYMMDD, local time
+    seq: Mapped[int] = mapped_column(Integer)
+    # One ticket per source message: the database is the real guard against a second ticket.
+    # (no foreign key: messages already point here, and a cycle would break table creation order)
+    origin_message_id: Mapped[int] = mapped_column(Integer, unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    community: Mapped[str] = mapped_column(String(64))
+    station: Mapped[str] = mapped_column(String(16), index=True)
+    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    place: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict] = mapped_column(default=dict)  # {"words": [...]} that drove the decision
+    reporter_name: Mapped[str] = mapped_column(String(128))
+    reporter_id: Mapped[str] = mapped_column(String(128))  # never shown to groups or officers
+    channel: Mapped[str] = mapped_column(String(16))
+    group_id: Mapped[str | None] = mapped_column(String(128))
+    reporters: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    accept_by: Mapped[datetime | None]
+    resolve_by: Mapped[datetime | None]
+    resolution: Mapped[dict | None] = mapped_column(default=None)
+
+    messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class TicketEvent(Base):
+    """One step of a ticket's life; an audit trail that is only ever appended to."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class Outbox(Base):
+    """Everything the bot sends: recorded first, delivered by a job; `key` makes each send unique."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))  # push (to an officer) | reply (to a group/resident)
+    channel: Mapped[str] = mapped_column(String(16))  # console | wecom | wechat | bridge
+    recipient: Mapped[str] = mapped_column(String(128))  # officer userid, group id or openid
+    mention: Mapped[str | None] = mapped_column(String(128))  # display name to @ in a group
+    ticket_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    title: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(256))
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+
+
+class Resident(Base):
+    """What the bot remembers of a resident talking one to one: the community they live in."""
+
+    __tablename__ = "residents"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_residents_channel_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    community: Mapped[str | None] = mapped_column(String(64))
+    asked_at: Mapped[datetime | None]
+    pending_message_id: Mapped[int | None] = mapped_column(Integer)  # complaint waiting for it

@@ -1,0 +1,30 @@
+"""What to do with a message: an ordered list of handlers, first match wins."""
+
+from __future__ import annotations
+
+from domain.models import Message
+from handlers.base import Context, Handler, Outcome
+from handlers.chatter import ChatterHandler
+from handlers.complaint import ComplaintHandler
+from handlers.officer import OfficerCommandHandler
+from handlers.resident import ResidentCommunityHandler
+from handlers.status import StatusQueryHandler
+
+HANDLERS: tuple[Handler, ...] = (
+    OfficerCommandHandler(),
+    StatusQueryHandler(),
+    ResidentCommunityHandler(),
+    ComplaintHandler(),
+    ChatterHandler(),
+)
+
+
+def handle(message: Message, ctx: Context, handlers: tuple[Handler, ...] = HANDLERS) -> Outcome:
+    """Run the first handler that matches `message`."""
+    for handler in handlers:
+        if handler.match(message, ctx):
+            return handler.handle(message, ctx)
+    raise LookupError("no handler matched")  # ChatterHandler matches everything
+
+
+__all__ = ["HANDLERS", "Context", "Outcome", "handle"]

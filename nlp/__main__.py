@@ -1,0 +1,91 @@
+"""Command line: `python -m nlp classify|evaluate|train` (see each subcommand's --help)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+from pathlib import Path
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+
+
+def read_jsonl(stream: TextIO, source: str = "<stdin>") -> Iterator[dict]:
+    """Objects of a JSON Lines stream; blank and malformed lines are skipped with a stderr note."""
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            print(f"{source}:{lineno}: skipped, not JSON ({exc})", file=sys.stderr)
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            print(f"{source}:{lineno}: skipped, no text field", file=sys.stderr)
+            continue
+        yield obj
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Read JSONL messages on stdin, write one JSON result per message on stdout."""
+    from nlp import load_classifier
+
+    clf = load_classifier(args.config)
+    out = sys.stdout
+    for obj in read_jsonl(sys.stdin):
+        result = clf.classify(obj["text"], obj.get("group"))
+        row = {"id": obj.get("id"), **result.as_dict()}
+        if args.explain:
+            row.update(confidence=result.confidence, evidence=list(result.evidence), ask=result.ask)
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the classifier on a labelled file; --cv K cross-validates the learned model."""
+    from nlp import evaluate
+
+    if args.cv:
+        return evaluate.cross_validate(args.config, args.cv, args.data)
+    return evaluate.evaluate_file(args.config, args.file, show_errors=not args.quiet)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the linear model from the repo's labelled data and write nlp/data/model.json."""
+    from nlp import train
+
+    return train.main(args.config, args.data, args.out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    sys.stdout.reconfigure(encoding="utf-8")
+    sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    parser = argparse.ArgumentParser(prog="python -m nlp")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("classify", help="JSONL on stdin -> labels JSONL on stdout")
+    p.add_argument("--config", default=str(DEFAULT_CONFIG))
+    p.add_argument("--explain", action="store_true", help="add confidence, evidence and ask")
+    p.set_defaults(func=cmd_classify)
+    p = sub.add_parser("evaluate", help="precision/recall/F1 on a labelled JSONL file")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--config", default=str(DEFAULT_CONFIG))
+    p.add_argument("--cv", type=int, default=0, help="k-fold cross-validation on training data")
+    p.add_argument("--data", default=None, help="training data for --cv (default nlp/data/train)")
+    p.add_argument("--quiet", action="store_true", help="do not list misclassified lines")
+    p.set_defaults(func=cmd_evaluate)
+    p = sub.add_parser("train", help="train the linear model from nlp/data/train/*.jsonl")
+    p.add_argument("--config", default=str(DEFAULT_CONFIG))
+    p.add_argument("--data", default=None)
+    p.add_argument("--out", default=None)
+    p.set_defaults(func=cmd_train)
+    args = parser.parse_args(argv)
+    if args.command == "evaluate" and not args.cv and not args.file:
+        parser.error("evaluate needs FILE or --cv K")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

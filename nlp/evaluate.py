@@ -1,0 +1,126 @@
+"""Scores on labelled messages: per-label P/R/F1, confusion matrix, community/place/urgent figures."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from nlp.__main__ import read_jsonl
+
+INTENTS = ("complaint", "status_query", "chatter")
+
+
+def prf(gold: Sequence, pred: Sequence, label) -> tuple[float, float, float, int]:
+    """Precision, recall, F1 and support of one label."""
+    tp = sum(1 for g, p in zip(gold, pred) if g == label and p == label)
+    n_pred = sum(1 for p in pred if p == label)
+    n_gold = sum(1 for g in gold if g == label)
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, n_gold
+
+
+def report_labels(title: str, gold: Sequence, pred: Sequence, labels: Sequence) -> float:
+    """Print a P/R/F1 table and return the macro-F1 over labels that occur in gold."""
+    print(f"\n{title}\n{'label':24} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}")
+    f1s = []
+    for label in labels:
+        p, r, f, n = prf(gold, pred, label)
+        if n:
+            f1s.append(f)
+        print(f"{str(label):24} {p:6.3f} {r:6.3f} {f:6.3f} {n:5d}")
+    macro = sum(f1s) / len(f1s) if f1s else 0.0
+    print(f"{'macro-F1':24} {'':6} {'':6} {macro:6.3f}")
+    return macro
+
+
+def confusion(gold: Sequence, pred: Sequence, labels: Sequence) -> None:
+    """Print a confusion matrix, rows gold, columns predicted."""
+    counts = Counter(zip(gold, pred))
+    width = max(len(str(x)) for x in labels) + 1
+    print("\nconfusion (rows gold, columns predicted)")
+    print(" " * width + "".join(f"{i:>4}" for i in range(len(labels))))
+    for i, g in enumerate(labels):
+        row = "".join(f"{counts[(g, p)]:>4}" for p in labels)
+        print(f"{str(g):{width}}{row}   [{i}]")
+
+
+def score(rows: list[dict], predict: Callable[[dict], dict], show_errors: bool = True) -> dict:
+    """Print every figure for `rows` (labelled dicts) and return the headline numbers."""
+    preds = [predict(r) for r in rows]
+    gold_i = [r["intent"] for r in rows]
+    pred_i = [p["intent"] for p in preds]
+    out = {"intent_macro_f1": report_labels("intent", gold_i, pred_i, INTENTS)}
+    cp, cr, _, _ = prf(gold_i, pred_i, "complaint")
+    out.update(complaint_precision=cp, complaint_recall=cr)
+    both = [(r, p) for r, p in zip(rows, preds) if r["intent"] == "complaint" == p["intent"]]
+    cats = sorted({r["category"] for r in rows if r.get("category")})
+    gold_c = [r["category"] for r, _ in both]
+    pred_c = [p["category"] for _, p in both]
+    out["category_macro_f1"] = report_labels("category (complaints found)", gold_c, pred_c, cats)
+    confusion(gold_i, pred_i, INTENTS)
+    confusion(gold_c, pred_c, cats)
+    out.update(_exact_figures(rows, preds))
+    print("\nheadline: " + ", ".join(f"{k}={v:.3f}" for k, v in out.items()))
+    if show_errors:
+        _print_errors(rows, preds)
+    return out
+
+
+def _exact_figures(rows: list[dict], preds: list[dict]) -> dict:
+    """Community and place exact match over all rows, urgent recall over urgent complaints."""
+    n = len(rows) or 1
+    community = sum(r.get("community") == p["community"] for r, p in zip(rows, preds)) / n
+    place = sum(r.get("place") == p["place"] for r, p in zip(rows, preds)) / n
+    urgent = [p["urgent"] for r, p in zip(rows, preds) if r.get("urgent")]
+    urgent_recall = sum(urgent) / len(urgent) if urgent else 1.0
+    print(f"\ncommunity exact {community:.3f}  place exact {place:.3f}  urgent recall "
+          f"{urgent_recall:.3f} ({sum(urgent)}/{len(urgent)})")
+    return {"community_exact": community, "place_exact": place, "urgent_recall": urgent_recall}
+
+
+def _print_errors(rows: list[dict], preds: list[dict]) -> None:
+    """List the lines where intent, category or urgency is wrong."""
+    print("\nmisclassified")
+    for r, p in zip(rows, preds):
+        keys = ("intent", "category", "urgent")
+        if any(r.get(k) != p[k] for k in keys):
+            got = "/".join(str(p[k]) for k in keys)
+            want = "/".join(str(r.get(k)) for k in keys)
+            print(f"{r.get('id')}: want {want} got {got} ev={p.get('evidence')}: {r['text']}")
+
+
+def _load_rows(path: str | Path) -> list[dict]:
+    """Labelled rows of a JSONL file."""
+    with open(path, encoding="utf-8") as fh:
+        return list(read_jsonl(fh, str(path)))
+
+
+def evaluate_file(config_path: str, path: str, show_errors: bool = True) -> int:
+    """`python -m nlp evaluate FILE`: score the configured classifier on FILE."""
+    from nlp import load_classifier
+
+    clf = load_classifier(config_path)
+
+    def predict(row: dict) -> dict:
+        c = clf.classify(row["text"], row.get("group"))
+        return {**c.as_dict(), "evidence": c.evidence}
+
+    score(_load_rows(path), predict, show_errors)
+    return 0
+
+
+def cross_validate(config_path: str, k: int, data: str | None = None) -> int:
+    """`python -m nlp evaluate --cv K`: k-fold CV of the learned model on the training data."""
+    from nlp import train
+
+    rows = train.load_training(data)
+    if len(rows) < k:
+        print(f"only {len(rows)} training rows for {k} folds", file=sys.stderr)
+        return 2
+    preds = train.cross_val_predictions(config_path, rows, k)
+    score(rows, lambda r: preds[id(r)], show_errors=False)
+    return 0

@@ -1,0 +1,81 @@
+"""What the rules see in a normalised message: keyword hits per category and cue hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nlp.lexicon import Lexicon
+
+
+@dataclass
+class Analysis:
+    """Hits of every word list on one normalised message, plus the rule score."""
+
+    text: str
+    tokens: list[str]
+    category_hits: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    category_scores: dict[str, float] = field(default_factory=dict)
+    complaint_hits: list[str] = field(default_factory=list)
+    urgent_hits: list[str] = field(default_factory=list)
+    status_hits: list[str] = field(default_factory=list)
+    chatter_hits: dict[str, list[str]] = field(default_factory=dict)
+    status_score: float = 0.0
+    rule_score: float = 0.0
+
+    @property
+    def cue_words(self) -> list[str]:
+        """Every cue word found, strongest first: category keywords, then complaint/chatter cues."""
+        best = max(self.category_scores, key=self.category_scores.get, default=None)
+        words = [w for w, _ in self.category_hits.get(best, [])] if best else []
+        words += self.complaint_hits
+        for hits in self.chatter_hits.values():
+            words += hits
+        return words
+
+
+def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> bool:
+    """True when a negation word ends within `window` chars before position `start`."""
+    left = text[max(0, start - window) : start]
+    return any(n in left for n in negations)
+
+
+def keyword_hits(text: str, lex: Lexicon) -> dict[str, list[tuple[str, float]]]:
+    """Per category, the (keyword, weight) pairs found and not negated."""
+    negations = tuple(lex.setting("negations", ()) or ())
+    window = int(lex.setting("negation_window", 4))
+    out: dict[str, list[tuple[str, float]]] = {}
+    for code, cat in lex.categories.items():
+        for word, weight in cat.keywords.items():
+            pos = text.find(word)
+            if pos >= 0 and not negated(text, pos, negations, window):
+                out.setdefault(code, []).append((word, weight))
+    return out
+
+
+def analyse(text: str, tokens: list[str], lex: Lexicon) -> Analysis:
+    """Run every word list of `lex` over the normalised `text`."""
+    a = Analysis(text, tokens)
+    a.category_hits = keyword_hits(text, lex)
+    a.category_scores = {c: _score(h) for c, h in a.category_hits.items()}
+    a.complaint_hits = lex.complaint_cues.hits(text)
+    a.urgent_hits = lex.urgent_cues.hits(text)
+    a.status_hits = lex.status_cues.hits(text)
+    a.chatter_hits = {g.name: h for g in lex.chatter_cues if (h := g.hits(text))}
+    a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
+    a.rule_score = _rule_score(a, lex)
+    return a
+
+
+def _score(hits: list[tuple[str, float]]) -> float:
+    """Category score: the best keyword plus half of the rest, so piles of weak words stay weak."""
+    weights = sorted((w for _, w in hits), reverse=True)
+    return weights[0] + 0.5 * sum(weights[1:3]) if weights else 0.0
+
+
+def _rule_score(a: Analysis, lex: Lexicon) -> float:
+    """Complaint evidence minus chatter evidence."""
+    best = min(max(a.category_scores.values(), default=0.0), 5.0)
+    score = best + lex.complaint_cues.weight * min(len(a.complaint_hits), 3)
+    groups = {g.name: g for g in lex.chatter_cues}
+    score += sum(groups[name].weight for name in a.chatter_hits)
+    return score

@@ -1,0 +1,153 @@
+"""The classifier's vocabulary: categories with keyword weights, communities, cue word lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One taxonomy category: code, Chinese name, default urgency, keyword -> weight."""
+
+    code: str
+    zh: str
+    urgent: bool
+    keywords: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Community:
+    """A residential community with the short forms residents use for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """Words and regex patterns that together signal one thing, with a weight."""
+
+    name: str
+    weight: float
+    words: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...] = ()
+
+    def hits(self, text: str) -> list[str]:
+        """The words and pattern matches of this group found in `text`."""
+        found = [w for w in self.words if w in text]
+        for pattern in self.patterns:
+            m = pattern.search(text)
+            if m and m.group(0):
+                found.append(m.group(0))
+        return found
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything configurable the classifier reads; build it with `Lexicon.from_mapping`."""
+
+    categories: Mapping[str, Category]
+    communities: tuple[Community, ...]
+    typos: Mapping[str, str]
+    bot_names: tuple[str, ...]
+    user_words: tuple[str, ...]
+    complaint_cues: CueGroup
+    urgent_cues: CueGroup
+    status_cues: CueGroup
+    chatter_cues: tuple[CueGroup, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Lexicon:
+        """Build from a parsed config.yaml dict (keys categories, communities, nlp; others ignored)."""
+        nlp = _merge(_defaults(), dict(raw.get("nlp") or {}))
+        return cls(
+            categories=_categories(raw.get("categories") or {}),
+            communities=_communities(raw.get("communities") or []),
+            typos=dict(nlp.get("typos") or {}),
+            bot_names=tuple(nlp.get("bot_names") or ()),
+            user_words=tuple(nlp.get("user_words") or ()),
+            complaint_cues=_cue_group("complaint", nlp["complaint_cues"]),
+            urgent_cues=_cue_group("urgent", nlp["urgent_cues"]),
+            status_cues=_cue_group("status", nlp["status_cues"]),
+            chatter_cues=tuple(_cue_group(k, v) for k, v in nlp["chatter_cues"].items()),
+            settings={k: v for k, v in nlp.items() if not isinstance(v, (dict, list))},
+        )
+
+    def setting(self, key: str, default: Any) -> Any:
+        """A scalar from the `nlp:` section (or the packaged defaults)."""
+        return self.settings.get(key, default)
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict:
+    """Packaged word lists (nlp/data/lexicon.yaml)."""
+    with open(DATA_DIR / "lexicon.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def default_keywords() -> dict[str, dict[str, float]]:
+    """Packaged category keywords (nlp/data/keywords.yaml), merged under config's."""
+    with open(DATA_DIR / "keywords.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    """Config over defaults: dicts merge by key, lists are unioned, scalars replaced."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [x for x in extra if x not in base]
+    return extra
+
+
+def _categories(raw: Mapping[str, Any]) -> dict[str, Category]:
+    """Categories from config; packaged keywords fill in, config weights win."""
+    defaults = default_keywords()
+    codes = list(raw) or list(defaults)
+    out = {}
+    for code in codes:
+        spec = raw.get(code) or {}
+        words = {**defaults.get(code, {}), **(spec.get("keywords") or {})}
+        out[code] = Category(
+            code=code,
+            zh=str(spec.get("zh", code)),
+            urgent=bool(spec.get("urgent", code == "fire_lane_blocked")),
+            keywords={str(w): float(x) for w, x in words.items() if float(x) != 0},
+        )
+    return out
+
+
+def _communities(raw: list) -> tuple[Community, ...]:
+    """Communities from config: a name and its aliases."""
+    out = []
+    for item in raw:
+        if isinstance(item, str):
+            out.append(Community(item))
+        elif isinstance(item, Mapping) and item.get("name"):
+            aliases = tuple(str(a) for a in item.get("aliases") or () if a)
+            out.append(Community(str(item["name"]), aliases))
+    return tuple(out)
+
+
+def _cue_group(name: str, spec: Mapping[str, Any]) -> CueGroup:
+    """A CueGroup from {weight, words, patterns}."""
+    return CueGroup(
+        name=name,
+        weight=float(spec.get("weight", 1.0)),
+        words=tuple(str(w) for w in spec.get("words") or ()),
+        patterns=tuple(re.compile(p) for p in spec.get("patterns") or ()),
+    )

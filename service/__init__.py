@@ -1,0 +1,1 @@
+"""Process supervision for the embedded defaults (`make run`): Redis, web, worker."""

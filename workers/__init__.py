@@ -1,0 +1,1 @@
+"""rq jobs and the worker that runs them: tickets from messages, deliveries, timers."""

@@ -1,0 +1,27 @@
+"""`python -m workers [--burst]`: one rq worker with rq's scheduler, classifier preloaded."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from workers import runtime
+from workers.worker import make_worker
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start a worker; with --burst, stop when the queues are empty."""
+    parser = argparse.ArgumentParser(prog="python -m workers")
+    parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    parser.add_argument("--name", help="worker name (default: host and pid)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = runtime.current()  # loads config, database, jieba before the first job
+    rt.classifier.classify("预热", None)
+    worker = make_worker(rt.queue.redis, args.name)
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
