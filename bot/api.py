@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -86,7 +87,10 @@ def openapi():
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    # SQLite returns naive datetimes; everything is stored in UTC, so say so on the wire.
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def ticket_json(t: Ticket, with_events: bool = False) -> dict:

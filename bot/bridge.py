@@ -42,7 +42,9 @@ class BridgeMessage(BaseModel):
     @field_validator("sent_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=current_tz())
+        # Stored in UTC: SQLite drops the offset, so a +08:00 time would read back 8 h off.
+        local = value if value.tzinfo else value.replace(tzinfo=current_tz())
+        return local.astimezone(UTC)
 
     def to_incoming(self) -> IncomingMessage:
         """The internal message."""

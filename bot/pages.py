@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template_string
+import logging
+from datetime import UTC, datetime
 
-from domain.lifecycle import status_name
+from flask import Blueprint, abort, current_app, render_template_string, request
 
+from bot.signing import ticket_sig_ok
+from domain.lifecycle import STATUS_NAMES, status_name
+
+log = logging.getLogger(__name__)
 pages_bp = Blueprint("pages", __name__)
+
+FORBIDDEN_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>无权查看</title></head>
+<body><h1>无权查看</h1><p>链接无效或已被改动，请从企业微信中的工单推送打开。</p></body></html>"""
 
 TICKET_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -25,7 +35,7 @@ TICKET_PAGE = """<!doctype html>
 <dt>接单时限</dt><dd>{{ accept_by }}</dd>
 </dl>
 <h2>处理记录</h2>
-<ol>{% for e in t.events %}<li>{{ e.at.astimezone(tz).strftime("%m-%d %H:%M") }}
+<ol>{% for e in t.events %}<li>{{ local(e.at) }}
 {{ names.get(e.to_status, e.to_status) }} {{ e.note or "" }}</li>{% endfor %}</ol>
 <p>在企业微信中回复「接单 {{ t.no }}」即可接单。</p>
 </body></html>"""
@@ -33,17 +43,26 @@ TICKET_PAGE = """<!doctype html>
 
 @pages_bp.get("/tickets/<no>")
 def ticket_page(no: str):
-    """The ticket page linked from officers' pushes (no reporter identity beyond the name)."""
+    """The ticket page linked from officers' pushes; only a link signed with API_TOKEN opens it."""
     services = current_app.extensions["cgbot"]
+    # Checked before the lookup, so a stranger cannot even learn which numbers exist.
+    if not ticket_sig_ok(services.secrets.get("api_token"), no, request.args.get("sig")):
+        log.warning("GET /tickets/%s: 403 missing or bad sig", no)
+        return FORBIDDEN_PAGE, 403, {"Content-Type": "text/html; charset=utf-8"}
     ticket = services.store.ticket(no)
     if ticket is None:
         abort(404)
     config = services.config
-    from domain.lifecycle import STATUS_NAMES
-
+    local = lambda at: local_time(at, config.tz)  # noqa: E731
     return render_template_string(
         TICKET_PAGE, t=ticket, status=status_name(ticket.status),
         category=config.categories[ticket.category].zh, station=config.station(ticket.station).name,
-        accept_by=ticket.accept_by.astimezone(config.tz).strftime("%m-%d %H:%M")
-        if ticket.accept_by else "", tz=config.tz, names=STATUS_NAMES,
+        accept_by=local(ticket.accept_by), local=local, names=STATUS_NAMES,
     )
+
+
+def local_time(at: datetime | None, tz) -> str:
+    """`at` as local "MM-DD HH:MM"; naive values are UTC (SQLite drops the offset)."""
+    if at is None:
+        return ""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz).strftime("%m-%d %H:%M")

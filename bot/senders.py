@@ -9,7 +9,7 @@ from typing import Protocol
 import requests
 
 from bot import wxclients
-from bot.signing import signed_headers
+from bot.signing import signed_headers, signed_ticket_url
 from domain.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -56,17 +56,23 @@ def _bridge_payload(row: Outbox) -> dict:
 
 
 class WeComSender:
-    """Officer pushes (text card with a link) and one-to-one replies through the WeCom app."""
+    """Officer pushes (text card with a signed link) and one-to-one replies through the WeCom app."""
 
-    def __init__(self, client, agent_id: str):
-        self.client, self.agent_id = client, agent_id
+    def __init__(self, client, agent_id: str, link_key: str | None = None):
+        self.client, self.agent_id, self.link_key = client, agent_id, link_key
 
     def send(self, row: Outbox) -> None:
         if row.kind == "push" and row.url:
             wxclients.send_officer_card(self.client, self.agent_id, row.recipient, row.title or "",
-                                        row.text, row.url)
+                                        row.text, self._link(row))
         else:
             wxclients.send_officer_text(self.client, self.agent_id, row.recipient, row.text)
+
+    def _link(self, row: Outbox) -> str:
+        # Signed only here: the outbox keeps the plain URL, so the key never lands in the database.
+        if not (self.link_key and row.ticket_no):
+            return row.url
+        return signed_ticket_url(row.url, self.link_key, row.ticket_no)
 
 
 class WeChatSender:
@@ -87,8 +93,20 @@ def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
         "bridge": BridgeSender(secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "",
                                timeout),
     }
-    wecom = wxclients.build_wecom_client(config, secrets, storage)
-    senders["wecom"] = WeComSender(wecom, secrets.get("wecom_agent_id")) if wecom else ConsoleSender()
+    senders["wecom"] = _wecom_sender(config, secrets, storage)
     wechat = wxclients.build_wechat_client(config, secrets, storage)
     senders["wechat"] = WeChatSender(wechat) if wechat else ConsoleSender()
     return senders
+
+
+def _wecom_sender(config, secrets, storage) -> Sender:
+    """The WeCom sender, or the console when corp id, secret or agent id is missing."""
+    client = wxclients.build_wecom_client(config, secrets, storage)
+    if client is None:
+        return ConsoleSender()
+    agent_id = secrets.get("wecom_agent_id")
+    if not (agent_id and agent_id.isdigit()):  # wxclients sends int(agent_id)
+        log.warning("%s is unset or not a number: WeCom pushes go to the console log",
+                    secrets.env_name("wecom_agent_id"))
+        return ConsoleSender()
+    return WeComSender(client, agent_id, secrets.get("api_token"))

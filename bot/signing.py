@@ -28,6 +28,29 @@ def verify(secret: str, timestamp: str, signature: str, body: bytes, window: int
         return "X-Timestamp is not unix seconds"
     if age > window:
         return "stale timestamp"
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.lower()):
+    # bytes, not str: compare_digest raises TypeError on non-ASCII str (a header can carry any)
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.lower().encode()):
         return "bad signature"
     return None
+
+
+TICKET_SIG_CHARS = 16  # 64 bits: enough against guessing, short enough for a WeCom card link
+
+
+def ticket_sig(key: str, ticket_no: str) -> str:
+    """The `?sig=` of a ticket page link: HMAC-SHA256(key, ticket no), first 16 hex chars."""
+    digest = hmac.new(key.encode(), ticket_no.encode(), hashlib.sha256).hexdigest()
+    return digest[:TICKET_SIG_CHARS]
+
+
+def signed_ticket_url(url: str, key: str, ticket_no: str) -> str:
+    """`url` with the ticket signature appended as a query parameter."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}sig={ticket_sig(key, ticket_no)}"
+
+
+def ticket_sig_ok(key: str | None, ticket_no: str, given: str | None) -> bool:
+    """Constant-time check of a ticket page signature; False when no key is configured."""
+    if not key or not given:
+        return False
+    return hmac.compare_digest(ticket_sig(key, ticket_no).encode(), given.lower().encode())

@@ -15,24 +15,31 @@ STATUS_NAMES = {
     "reopened": "重新办理",
 }
 
-OPEN_STATUSES = frozenset(
-    {"received", "dispatched", "accepted", "transferred", "escalated", "reopened"}
-)
+# Waiting for someone to accept: the accept timers watch these.
+AWAITING_ACCEPT = frozenset({"dispatched", "transferred", "escalated", "reopened"})
+# Somebody is (or should be) working on it: merging and workload count these.
+OPEN_STATUSES = AWAITING_ACCEPT | {"received", "accepted"}
+HANDLING = AWAITING_ACCEPT | {"accepted"}
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "dispatch": (frozenset({"received", "reopened"}), "dispatched"),
-    "accept": (frozenset({"dispatched", "transferred", "escalated", "reopened"}), "accepted"),
+    "dispatch": (frozenset({"received"}), "dispatched"),
+    "accept": (AWAITING_ACCEPT, "accepted"),
     "arrive": (frozenset({"accepted"}), "accepted"),
     "resolve": (frozenset({"accepted"}), "resolved"),
     "close": (frozenset({"resolved"}), "closed"),
     "reopen": (frozenset({"resolved"}), "reopened"),
-    "return": (frozenset({"dispatched", "accepted", "transferred", "escalated", "reopened"}),
-               "returned"),
-    "transfer": (frozenset({"dispatched", "accepted", "transferred", "escalated", "reopened"}),
-                 "transferred"),
-    "escalate": (frozenset({"dispatched", "accepted", "transferred", "reopened"}), "escalated"),
+    "return": (HANDLING, "returned"),
+    "transfer": (HANDLING, "transferred"),
+    "escalate": (HANDLING - {"escalated"}, "escalated"),
     "merge": (frozenset({"received"}), "merged"),
+}
+
+ACTION_NAMES = {
+    "open": "受理", "dispatch": "派单", "accept": "接单", "arrive": "到场", "resolve": "办结",
+    "close": "结案", "reopen": "重新办理", "return": "退回", "transfer": "转派",
+    "escalate": "升级", "merge": "合并", "remind": "催办", "supervise": "督办",
+    "report": "再次反映", "photo": "附照片",
 }
 
 
@@ -49,5 +56,7 @@ def next_status(current: str, action: str) -> str:
     """The status `action` leads to from `current`, or IllegalTransition with a readable reason."""
     sources, target = TRANSITIONS[action]
     if current not in sources:
-        raise IllegalTransition(f"工单当前状态为「{status_name(current)}」，不能执行该操作")
+        raise IllegalTransition(
+            f"工单当前状态为「{status_name(current)}」，不能{ACTION_NAMES.get(action, action)}"
+        )
     return target

@@ -72,12 +72,19 @@ class Ticket(Base):
     reporter_id: Mapped[str] = mapped_column(String(128))  # never shown to groups or officers
     channel: Mapped[str] = mapped_column(String(16))
     group_id: Mapped[str | None] = mapped_column(String(128))
-    reporters: Mapped[int] = mapped_column(Integer, default=1)
+    reporters: Mapped[int] = mapped_column(Integer, default=1)  # neighbours reporting it; priority
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    round: Mapped[int] = mapped_column(Integer, default=0)  # bumps on every (re)assignment
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     accept_by: Mapped[datetime | None]
     resolve_by: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    # {"note", "amount", "unit", "photos": [...], "by"}; returned tickets: {"handled_by": ...}
     resolution: Mapped[dict | None] = mapped_column(default=None)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))  # satisfied | unsatisfied | timeout
 
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     events: Mapped[list[TicketEvent]] = relationship(
@@ -136,3 +143,36 @@ class Resident(Base):
     community: Mapped[str | None] = mapped_column(String(64))
     asked_at: Mapped[datetime | None]
     pending_message_id: Mapped[int | None] = mapped_column(Integer)  # complaint waiting for it
+
+
+class Timer(Base):
+    """A ticket deadline to act on; the database is the truth, rq's scheduler the alarm clock."""
+
+    __tablename__ = "timers"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", "round", name="uq_timers_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # remind | reassign | escalate | overdue | close
+    round: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(16), default="armed", index=True)  # armed | fired
+    fired_at: Mapped[datetime | None]
+
+
+class Question(Base):
+    """A question the bot asked someone once, waiting for their answer in the same chat."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # confirm (is this a complaint?) | satisfaction
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))  # group id, or the user id one to one
+    asked_id: Mapped[str] = mapped_column(String(128), index=True)  # sender asked
+    message_id: Mapped[int | None] = mapped_column(Integer)  # the message in doubt
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(default=dict)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(32))

@@ -1,4 +1,4 @@
-"""The ticket desk: opens tickets from messages, routes and assigns them, records what to send."""
+"""The ticket desk: opens tickets from messages, merges duplicates, routes, assigns, records."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ from sqlalchemy.orm import Session
 
 from domain import texts
 from domain.lifecycle import OPEN_STATUSES, next_status
-from domain.models import Message, Outbox, Ticket, TicketEvent
+from domain.models import Message, Ticket, TicketEvent
+from domain.outbox import Sends
 from domain.roster import on_duty
+from domain.timers import TimerBoard
 from domain.workcal import deadline_for
 
 log = logging.getLogger(__name__)
 NUMBERING_ATTEMPTS = 8  # concurrent workers may race for the same day sequence
+MERGE_WINDOW = timedelta(days=3)  # an open ticket older than this is a different incident
+MERGE_SIMILARITY = 0.5  # text similarity above which two reports are the same incident
+PRIORITY_REPORTERS = 3  # this many neighbours make a ticket urgent
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Finding:
     community: str
     place: str | None
     evidence: tuple[str, ...]
+    text: str = ""
 
 
 class TicketDesk:
@@ -38,7 +44,8 @@ class TicketDesk:
         self.s = session
         self.config = config
         self.now = now
-        self.recorded: list[Outbox] = []  # sends recorded in this unit of work, to enqueue after
+        self.sends = Sends(session, config, now)
+        self.timers = TimerBoard(session)
 
     # -- opening -------------------------------------------------------------------------------
     def ticket_for_message(self, message: Message) -> Ticket | None:
@@ -52,7 +59,7 @@ class TicketDesk:
             return existing
         ticket = self._numbered_ticket(message, finding)
         message.ticket_id = ticket.id
-        self._event(ticket, "system", "open", None, "received", "群消息自动受理")
+        self.event(ticket, "system", "open", None, "received", "群消息自动受理")
         log.info("ticket %s: opened from message %s/%s", ticket.no, message.channel, message.msg_id)
         return ticket
 
@@ -72,106 +79,101 @@ class TicketDesk:
     def _new_ticket(self, message: Message, finding: Finding, day: str, seq: int) -> Ticket:
         station = self.config.station_of_community(finding.community)
         return Ticket(
-            no=f"{self.config.service.ticket_prefix}{day}-{seq:04d}",
-            day=day,
-            seq=seq,
-            origin_message_id=message.id,
-            status="received",
-            category=finding.category,
-            urgent=finding.urgent,
-            community=finding.community,
-            station=station.code,
-            place=finding.place,
-            text=message.text,
-            evidence={"words": list(finding.evidence)},
-            reporter_name=message.sender_name,
-            reporter_id=message.sender_id,
-            channel=message.channel,
-            group_id=message.group_id,
-            created_at=self.now,
-            updated_at=self.now,
-            accept_by=self.now + timedelta(minutes=self._accept_minutes(finding.urgent)),
+            no=f"{self.config.service.ticket_prefix}{day}-{seq:04d}", day=day, seq=seq,
+            origin_message_id=message.id, status="received", category=finding.category,
+            urgent=finding.urgent, community=finding.community, station=station.code,
+            place=finding.place, text=message.text, evidence={"words": list(finding.evidence)},
+            reporter_name=message.sender_name, reporter_id=message.sender_id,
+            channel=message.channel, group_id=message.group_id, reporters=1, round=0,
+            created_at=self.now, updated_at=self.now,
+            accept_by=self.now + self.accept_window(finding.urgent),
             resolve_by=deadline_for(self.config, finding.category, self.now),
         )
 
-    def _accept_minutes(self, urgent: bool) -> int:
+    def accept_window(self, urgent: bool) -> timedelta:
+        """How long an officer has to accept (config: time_limits.accept_minutes)."""
         limits = self.config.time_limits.accept_minutes
-        return limits.urgent if urgent else limits.normal
+        return timedelta(minutes=limits.urgent if urgent else limits.normal)
 
-    # -- dispatch -----------------------------------------------------------------------------
+    # -- merging neighbours' reports ----------------------------------------------------------
+    def find_duplicate(self, finding: Finding, similar) -> Ticket | None:
+        """An open ticket for the same incident: same community and category, similar text or place."""
+        q = select(Ticket).where(
+            Ticket.community == finding.community, Ticket.category == finding.category,
+            Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= self.now - MERGE_WINDOW,
+        )
+        for ticket in self.s.scalars(q.order_by(Ticket.id)):
+            if similar(ticket, finding):
+                return ticket
+        return None
+
+    def merge_into(self, message: Message, finding: Finding, primary: Ticket) -> Ticket:
+        """Record `message` as another report of `primary`: a merged ticket, more reporters."""
+        duplicate = self.open_ticket(message, finding)
+        if duplicate.status == "merged":
+            return duplicate
+        duplicate.merged_into_id = primary.id
+        self.transition(duplicate, "merge", "system", f"并入 {primary.no}")
+        primary.reporters += 1
+        if primary.reporters >= PRIORITY_REPORTERS and not primary.urgent:
+            primary.urgent = True  # several neighbours: it jumps the queue
+        self.event(primary, "system", "report", primary.status, primary.status,
+                   f"{message.sender_name} 再次反映（共 {primary.reporters} 人）")
+        if primary.officer:
+            text = texts.fmt(texts.MORE_REPORTERS, no=primary.no, reporters=primary.reporters)
+            self.sends.push(primary.officer, f"more:{primary.no}:{primary.reporters}", text,
+                            primary.no)
+        return duplicate
+
+    # -- assignment ---------------------------------------------------------------------------
     def dispatch(self, ticket: Ticket) -> str:
-        """Assign `ticket` to the least-loaded officer on duty now (or the fallback); push them."""
-        if ticket.status != "received" and ticket.officer:
+        """Assign a new ticket to the least-loaded officer on duty now (or the fallback)."""
+        if ticket.status != "received":
             return ticket.officer
         duty = on_duty(self.config, ticket.station, self.now)
-        officer = self._least_loaded([p.userid for p in duty.officers])
-        ticket.officer = officer
-        note = f"派给 {self.config.officer(officer).name}" + (f"（{duty.reason}）" if duty.fallback else "")
+        officer = self.least_loaded([p.userid for p in duty.officers])
+        note = f"派给 {self.name_of(officer)}" + (f"（{duty.reason}）" if duty.fallback else "")
         self.transition(ticket, "dispatch", "system", note)
-        self.push_officer(ticket, officer, f"dispatch:{ticket.no}:{officer}")
+        self.assign(ticket, officer, texts.PUSH_NEW, next_timer="reassign")
         return officer
 
-    def _least_loaded(self, userids: list[str]) -> str:
-        loads = dict(
-            self.s.execute(
-                select(Ticket.officer, func.count())
-                .where(Ticket.officer.in_(userids), Ticket.status.in_(OPEN_STATUSES))
-                .group_by(Ticket.officer)
-            ).all()
-        )
+    def assign(self, ticket: Ticket, userid: str, push_kind: str, next_timer: str | None) -> None:
+        """Make `userid` the assignee for a new round: push them and arm the accept timers."""
+        ticket.officer = userid
+        ticket.round += 1
+        window = self.accept_window(ticket.urgent)
+        ticket.accept_by = self.now + window
+        self.sends.push_ticket(ticket, userid, push_kind, f"assign:{ticket.no}:{ticket.round}")
+        fraction = self.config.time_limits.remind_at_fraction
+        self.timers.arm(ticket, "remind", self.now + window * fraction)
+        if next_timer:
+            self.timers.arm(ticket, next_timer, ticket.accept_by)
+        if ticket.resolve_by:
+            self.timers.arm(ticket, "overdue", ticket.resolve_by, round_=0)
+
+    def least_loaded(self, userids: list[str]) -> str:
+        """The officer with the fewest open tickets (roster order breaks ties)."""
+        loads = dict(self.s.execute(
+            select(Ticket.officer, func.count())
+            .where(Ticket.officer.in_(userids), Ticket.status.in_(OPEN_STATUSES))
+            .group_by(Ticket.officer)
+        ).all())
         return min(userids, key=lambda u: (loads.get(u, 0), userids.index(u)))
 
+    def name_of(self, userid: str | None) -> str:
+        """An officer's display name (the userid when unknown)."""
+        person = self.config.officer(userid) if userid else None
+        return person.name if person else (userid or "—")
+
+    # -- history ------------------------------------------------------------------------------
     def transition(self, ticket: Ticket, action: str, actor: str, note: str | None = None) -> None:
         """Move `ticket` by `action` (checked) and append the event."""
         before = ticket.status
         ticket.status = next_status(before, action)
         ticket.updated_at = self.now
-        self._event(ticket, actor, action, before, ticket.status, note)
+        self.event(ticket, actor, action, before, ticket.status, note)
 
-    def _event(self, ticket, actor, action, before, after, note) -> None:
-        self.s.add(
-            TicketEvent(
-                ticket_id=ticket.id, at=self.now, actor=actor, action=action,
-                from_status=before, to_status=after, note=note,
-            )
-        )
-
-    # -- outbox -------------------------------------------------------------------------------
-    def push_officer(self, ticket: Ticket, userid: str, key: str) -> Outbox:
-        """Record a push to officer `userid` about `ticket` (delivered by a worker job)."""
-        category = self.config.categories[ticket.category]
-        title = texts.fmt(
-            texts.PUSH_TITLE, no=ticket.no, category=category.zh,
-            urgent=texts.URGENT_MARK if ticket.urgent else "",
-        )
-        body = texts.fmt(
-            texts.PUSH_BODY, community=ticket.community, place=ticket.place or "",
-            text=ticket.text[:120], reporter=ticket.reporter_name,
-            accept_by=ticket.accept_by.astimezone(self.config.tz).strftime("%H:%M"),
-            evidence="、".join(ticket.evidence.get("words", [])[:5]) or "—",
-        )
-        url = f"{self.config.service.public_url.rstrip('/')}/tickets/{ticket.no}"
-        return self.record(
-            key=key, kind="push", channel=self.config.channels.notifier, recipient=userid,
-            ticket_no=ticket.no, title=title, text=body, url=url,
-        )
-
-    def reply(self, message: Message, text: str, ticket_no: str | None = None) -> Outbox:
-        """Record the bot's answer to `message`, back through the channel it came from."""
-        recipient = message.group_id or message.sender_id
-        mention = message.sender_name if message.group_id else None
-        return self.record(
-            key=f"reply:{message.id}", kind="reply", channel=message.channel,
-            recipient=recipient, mention=mention, ticket_no=ticket_no, text=text,
-        )
-
-    def record(self, key: str, **fields) -> Outbox:
-        """Record one send, unique on `key`: a re-run returns the row already recorded."""
-        existing = self.s.scalar(select(Outbox).where(Outbox.key == key))
-        if existing is not None:
-            return existing
-        row = Outbox(key=key, created_at=self.now, **fields)
-        self.s.add(row)
-        self.s.flush()
-        self.recorded.append(row)
-        return row
+    def event(self, ticket, actor, action, before, after, note) -> None:
+        """Append one step to the ticket's audit trail."""
+        self.s.add(TicketEvent(ticket_id=ticket.id, at=self.now, actor=actor, action=action,
+                               from_status=before, to_status=after, note=note))

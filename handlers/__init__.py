@@ -6,13 +6,17 @@ from domain.models import Message
 from handlers.base import Context, Handler, Outcome
 from handlers.chatter import ChatterHandler
 from handlers.complaint import ComplaintHandler
+from handlers.followup import FollowUpHandler
 from handlers.officer import OfficerCommandHandler
+from handlers.photo import OfficerPhotoHandler
 from handlers.resident import ResidentCommunityHandler
 from handlers.status import StatusQueryHandler
 
 HANDLERS: tuple[Handler, ...] = (
     OfficerCommandHandler(),
+    OfficerPhotoHandler(),
     StatusQueryHandler(),
+    FollowUpHandler(),
     ResidentCommunityHandler(),
     ComplaintHandler(),
     ChatterHandler(),

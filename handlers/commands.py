@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain.lifecycle import OPEN_STATUSES, IllegalTransition, status_name
+from domain import actions
+from domain.lifecycle import HANDLING, IllegalTransition, status_name
 from domain.models import Ticket
 from domain.roster import on_duty
 from handlers.base import Context
@@ -17,72 +18,95 @@ class CommandRefused(Exception):
 
 def run_command(command: Command, userid: str, ctx: Context) -> tuple[str, str | None]:
     """Run `command` for officer `userid`; returns (reply text, ticket number or None)."""
-    action = ACTIONS.get(command.verb)
-    if action is None:
-        return f"「{command.verb}」暂不支持", None
     try:
-        return action(command, userid, ctx)
-    except (CommandRefused, IllegalTransition) as refusal:
+        if command.verb in TICKET_ACTIONS:
+            ticket = find_ticket(command.ref, userid, ctx)
+            return TICKET_ACTIONS[command.verb](ctx.desk, ticket, userid, command.rest), ticket.no
+        return OTHER_ACTIONS[command.verb](userid, ctx), None
+    except (CommandRefused, actions.PermissionDenied, IllegalTransition) as refusal:
         return str(refusal), None
 
 
-def find_ticket(ref: str | None, ctx: Context) -> Ticket:
-    """The ticket a reference names: a full number, or today's day sequence (0012)."""
+def find_ticket(ref: str | None, userid: str, ctx: Context) -> Ticket:
+    """A ticket by full number, or by day sequence (today's first, else the officer's own)."""
     if not ref:
         raise CommandRefused("请写明工单号，例如：接单 0012")
-    prefix = ctx.config.service.ticket_prefix
     if "-" in ref:
+        prefix = ctx.config.service.ticket_prefix
         no = ref if ref.startswith(prefix) else prefix + ref
         ticket = ctx.session.scalar(select(Ticket).where(Ticket.no == no))
     else:
-        day = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d")
-        q = select(Ticket).where(Ticket.day == day, Ticket.seq == int(ref))
-        ticket = ctx.session.scalar(q)
+        ticket = _by_sequence(int(ref), userid, ctx)
     if ticket is None:
-        raise CommandRefused(f"未找到工单 {ref}")
+        raise CommandRefused(f"未找到工单 {ref}，请核对工单号")
     return ticket
 
 
-def may_act(userid: str, ticket: Ticket, ctx: Context) -> None:
-    """Officers act on their station's tickets, leaders on their squadron's; others are refused."""
-    role = ctx.config.role_of(userid)
-    if role is None:
-        raise CommandRefused("抱歉，只有城管队员可以操作工单")
-    kind, scope = role
-    station = ctx.config.station(ticket.station)
-    allowed = scope == ticket.station if kind == "officer" else scope == station.squadron
-    if not allowed:
-        raise CommandRefused(f"抱歉，工单 {ticket.no} 不属于您的辖区，无法操作")
+def _by_sequence(seq: int, userid: str, ctx: Context) -> Ticket | None:
+    """`0012` means today's ticket 12; failing that, the officer's only open ticket numbered 12."""
+    day = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d")
+    today = ctx.session.scalar(select(Ticket).where(Ticket.day == day, Ticket.seq == seq))
+    if today is not None:
+        return today
+    q = select(Ticket).where(Ticket.seq == seq, Ticket.officer == userid,
+                             Ticket.status.in_(HANDLING | {"resolved"}))
+    mine = list(ctx.session.scalars(q.limit(2)))
+    if len(mine) > 1:
+        raise CommandRefused(f"工单号 {seq:04d} 不唯一，请写完整工单号")
+    return mine[0] if mine else None
 
 
-def accept(command: Command, userid: str, ctx: Context) -> tuple[str, str]:
-    """接单: the officer takes the ticket."""
-    ticket = find_ticket(command.ref, ctx)
-    may_act(userid, ticket, ctx)
-    ticket.officer = userid
-    ctx.desk.transition(ticket, "accept", userid, "队员已接单")
-    return f"已接单 {ticket.no}，请尽快到场处置", ticket.no
+def _accept(desk, ticket, userid, rest):
+    return actions.accept(desk, ticket, userid)
 
 
-def my_tickets(command: Command, userid: str, ctx: Context) -> tuple[str, None]:
+def _arrive(desk, ticket, userid, rest):
+    return actions.arrive(desk, ticket, userid)
+
+
+def _resolve(desk, ticket, userid, rest):
+    return actions.resolve(desk, ticket, userid, rest)
+
+
+def _transfer(desk, ticket, userid, rest):
+    if not rest:
+        raise CommandRefused("请写明转派给谁，例如：转派 0012 张勤利")
+    return actions.transfer(desk, ticket, userid, rest.split()[0])
+
+
+def _return(desk, ticket, userid, rest):
+    return actions.return_ticket(desk, ticket, userid, rest)
+
+
+def _escalate(desk, ticket, userid, rest):
+    return actions.escalate(desk, ticket, userid, rest)
+
+
+def my_tickets(userid: str, ctx: Context) -> str:
     """我的工单: the officer's open tickets, newest first."""
-    q = select(Ticket).where(Ticket.officer == userid, Ticket.status.in_(OPEN_STATUSES))
+    q = select(Ticket).where(Ticket.officer == userid, Ticket.status.in_(HANDLING))
     tickets = list(ctx.session.scalars(q.order_by(Ticket.id.desc()).limit(10)))
     if not tickets:
-        return "您当前没有待办工单", None
+        return "您当前没有待办工单"
     lines = [f"{t.no} {status_name(t.status)} {t.community}{t.place or ''}" for t in tickets]
-    return "您的待办工单：\n" + "\n".join(lines), None
+    return "您的待办工单：\n" + "\n".join(lines)
 
 
-def duty_today(command: Command, userid: str, ctx: Context) -> tuple[str, None]:
-    """今日值班: who is on duty now at the officer's station."""
+def duty_today(userid: str, ctx: Context) -> str:
+    """今日值班: who is on duty now at the officer's station (leaders: every station)."""
     role = ctx.config.role_of(userid)
-    if role is None or role[0] != "officer":
-        raise CommandRefused("只有工作站队员可以查询本站值班")
-    duty = on_duty(ctx.config, role[1], ctx.now)
+    stations = [role[1]] if role[0] == "officer" else [
+        s.code for s in ctx.config.stations if s.squadron == role[1]]
+    return "\n".join(_duty_line(code, ctx) for code in stations)
+
+
+def _duty_line(code: str, ctx: Context) -> str:
+    duty = on_duty(ctx.config, code, ctx.now)
     names = "、".join(p.name for p in duty.officers)
     suffix = f"（{duty.reason}，由中队值班员兜底）" if duty.fallback else ""
-    return f"{ctx.config.station(role[1]).name} 当前值班：{names}{suffix}", None
+    return f"{ctx.config.station(code).name} 当前值班：{names}{suffix}"
 
 
-ACTIONS = {"接单": accept, "我的工单": my_tickets, "今日值班": duty_today}
+TICKET_ACTIONS = {"接单": _accept, "到场": _arrive, "办结": _resolve, "转派": _transfer,
+                  "退回": _return, "升级": _escalate}
+OTHER_ACTIONS = {"我的工单": my_tickets, "今日值班": duty_today}

@@ -1,25 +1,29 @@
-"""A resident's complaint becomes a ticket, dispatched to the officer on duty, and the group is told."""
+"""A resident's complaint becomes a ticket (or joins a neighbour's), and the chat is told."""
 
 from __future__ import annotations
 
 import logging
 
 from domain import texts
-from domain.models import Message
-from domain.tickets import Finding
-from handlers.base import Context, Outcome
+from domain.models import Message, Ticket
+from domain.questions import ask_confirm, pending_question
 from domain.residents import resident
+from domain.tickets import MERGE_SIMILARITY, Finding
+from handlers.base import Context, Outcome
 
 log = logging.getLogger(__name__)
 
 
 class ComplaintHandler:
-    """Matches what the classifier reads as a complaint in a community the config knows."""
+    """Matches a complaint, or a message the classifier is unsure about (then it asks once)."""
 
     name = "complaint"
 
     def match(self, message: Message, ctx: Context) -> bool:
-        return bool(message.text) and ctx.classify(message).intent == "complaint"
+        if not message.text:
+            return False
+        reading = ctx.classify(message)
+        return reading.intent == "complaint" or bool(reading.ask and reading.category)
 
     def handle(self, message: Message, ctx: Context) -> Outcome:
         community = community_of(message, ctx)
@@ -27,7 +31,17 @@ class ComplaintHandler:
             log.warning("message %s/%s: complaint from an unknown group %s, not ticketed",
                         message.channel, message.msg_id, message.group_id)
             return Outcome(self.name, detail={"skipped": "unknown community"})
+        reading = ctx.classify(message)
+        if reading.ask:
+            return self._ask(message, reading, ctx)
         return open_and_dispatch(message, community, ctx)
+
+    def _ask(self, message: Message, reading, ctx: Context) -> Outcome:
+        """Unsure: ask the sender once; a second doubtful message while one is open stays quiet."""
+        if pending_question(ctx.desk, message) is None:
+            ask_confirm(ctx.desk, message, ctx.config.categories[reading.category].zh)
+            return Outcome("ask", detail={"category": reading.category})
+        return Outcome("ask", detail={"category": reading.category, "already_asked": True})
 
 
 def community_of(message: Message, ctx: Context) -> str | None:
@@ -43,24 +57,41 @@ def community_of(message: Message, ctx: Context) -> str | None:
     return None
 
 
-def open_and_dispatch(message: Message, community: str, ctx: Context) -> Outcome:
-    """Open the ticket for `message`, assign it, and record the reply to the reporter."""
+def finding_for(message: Message, community: str, ctx: Context) -> Finding:
+    """The desk's view of the NLP reading."""
     reading = ctx.classify(message)
-    finding = Finding(
-        category=reading.category or "other",
-        urgent=bool(reading.urgent),
-        community=community,
-        place=reading.place,
-        evidence=tuple(reading.evidence),
-    )
+    return Finding(category=reading.category or "other", urgent=bool(reading.urgent),
+                   community=community, place=reading.place, evidence=tuple(reading.evidence),
+                   text=message.text)
+
+
+def open_and_dispatch(message: Message, community: str, ctx: Context) -> Outcome:
+    """Open the ticket for `message` (or merge it into a neighbour's), assign, and reply."""
+    finding = finding_for(message, community, ctx)
+    existing = ctx.desk.ticket_for_message(message)
+    primary = None if existing else ctx.desk.find_duplicate(finding, _similar(ctx))
+    if primary is not None:
+        ctx.desk.merge_into(message, finding, primary)
+        text = texts.fmt(texts.TICKET_MERGED, no=primary.no, reporters=primary.reporters)
+        ctx.desk.sends.reply(message, text, primary.no)
+        return Outcome("merged", primary.no, {"category": primary.category})
     ticket = ctx.desk.open_ticket(message, finding)
+    if ticket.status == "merged":  # a re-run of a merged report
+        return Outcome("merged", ticket.no)
     officer = ctx.desk.dispatch(ticket)
     station = ctx.config.station(ticket.station)
     text = texts.fmt(texts.TICKET_CREATED, no=ticket.no, station=station.name)
-    ctx.desk.reply(message, mention_prefix(message) + text, ticket.no)
+    ctx.desk.sends.reply(message, text, ticket.no)
     return Outcome("complaint", ticket.no, {"officer": officer, "category": ticket.category})
 
 
-def mention_prefix(message: Message) -> str:
-    """`@name ` in a group (residents see who is answered), nothing in a one-to-one chat."""
-    return f"@{message.sender_name} " if message.group_id else ""
+def _similar(ctx: Context):
+    """Same incident: similar text, or the same named place."""
+    clf = ctx.classifier
+
+    def similar(ticket: Ticket, finding: Finding) -> bool:
+        if ticket.place and finding.place and clf.same_place(ticket.place, finding.place):
+            return True
+        return clf.similarity(ticket.text, finding.text) >= MERGE_SIMILARITY
+
+    return similar

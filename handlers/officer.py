@@ -33,19 +33,27 @@ def parse_command(text: str) -> Command | None:
 
 
 class OfficerCommandHandler:
-    """Matches a command from a configured officer or leader; acts through the ticket desk."""
+    """Matches a command from an officer, or a ticket command from anyone (who is refused)."""
 
     name = "officer_command"
 
     def match(self, message: Message, ctx: Context) -> bool:
-        return parse_command(message.text) is not None and bool(
-            ctx.config.role_of(message.sender_id)
-        )
+        command = parse_command(message.text)
+        if command is None:
+            return False
+        is_staff = ctx.config.role_of(message.sender_id) is not None
+        return is_staff or command.ref is not None or message.channel == "wecom"
 
     def handle(self, message: Message, ctx: Context) -> Outcome:
         from handlers.commands import run_command  # the command table lives with its actions
 
         command = parse_command(message.text)
+        if ctx.config.role_of(message.sender_id) is None:
+            ctx.desk.sends.reply(message, REFUSAL)
+            return Outcome(self.name, detail={"verb": command.verb, "refused": True})
         reply, ticket_no = run_command(command, message.sender_id, ctx)
-        ctx.desk.reply(message, reply, ticket_no)
+        ctx.desk.sends.reply(message, reply, ticket_no)
         return Outcome(self.name, ticket_no, {"verb": command.verb})
+
+
+REFUSAL = "抱歉，只有城管队员可以操作工单。如需反映问题，请直接描述问题和位置。"

@@ -30,7 +30,7 @@ class ResidentCommunityHandler:
         person.pending_message_id = message.id
         if person.asked_at is None:  # ask once; later complaints wait for the answer silently
             person.asked_at = ctx.now
-            ctx.desk.reply(message, texts.ASK_COMMUNITY)
+            ctx.desk.sends.reply(message, texts.ASK_COMMUNITY)
         return Outcome(self.name, detail={"asked": True})
 
     def _community_named(self, message: Message, ctx: Context) -> str | None:
@@ -43,5 +43,5 @@ class ResidentCommunityHandler:
         for candidate in (pending, message):
             if candidate is not None and ctx.classify(candidate).intent == "complaint":
                 return open_and_dispatch(candidate, person.community, ctx)
-        ctx.desk.reply(message, texts.fmt(texts.COMMUNITY_REMEMBERED, community=person.community))
+        ctx.desk.sends.reply(message, texts.fmt(texts.COMMUNITY_REMEMBERED, community=person.community))
         return Outcome(self.name, detail={"remembered": person.community})

@@ -39,8 +39,7 @@ class StatusQueryHandler:
             text = texts.fmt(texts.STATUS_NOT_FOUND, no=no) if no else texts.STATUS_NONE
         else:
             text = describe(ticket, ctx)
-        prefix = f"@{message.sender_name} " if message.group_id else ""
-        ctx.desk.reply(message, prefix + text, ticket.no if ticket else None)
+        ctx.desk.sends.reply(message, text, ticket.no if ticket else None)
         return Outcome(self.name, ticket.no if ticket else None)
 
     def _find(self, message: Message, no: str | None, ctx: Context) -> Ticket | None:

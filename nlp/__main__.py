@@ -48,7 +48,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from nlp import evaluate
 
     if args.cv:
-        return evaluate.cross_validate(args.config, args.cv, args.data)
+        return evaluate.cross_validate(args.config, args.cv, args.data, show_errors=args.errors)
     return evaluate.evaluate_file(args.config, args.file, show_errors=not args.quiet)
 
 
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cv", type=int, default=0, help="k-fold cross-validation on training data")
     p.add_argument("--data", default=None, help="training data for --cv (default nlp/data/train)")
     p.add_argument("--quiet", action="store_true", help="do not list misclassified lines")
+    p.add_argument("--errors", action="store_true", help="with --cv: list misclassified lines")
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("train", help="train the linear model from nlp/data/train/*.jsonl")
     p.add_argument("--config", default=str(DEFAULT_CONFIG))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 
 from nlp.features import Analysis, analyse
 from nlp.lexicon import Lexicon
-from nlp.model import LinearModel, load_default_model
-from nlp.normalize import Normalizer
+from nlp.model import IntentCategoryModel, load_default_model
+from nlp.normalize import Normalized, Normalizer
 from nlp.places import CommunityFinder, canonical_place, find_place
 from nlp.segment import Segmenter
 from nlp.similarity import dice
 
 CONTRACT_FIELDS = ("intent", "category", "urgent", "community", "place")
+PACKAGED = "packaged"
+_DIGITS = re.compile(r"\d+")
+COMMUNITY_TOKEN = "<小区>"
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,28 @@ class Classification:
         return {k: data[k] for k in CONTRACT_FIELDS}
 
 
-class Classifier:
-    """Rules and keyword weights from the Lexicon, optionally refined by a linear model."""
+@dataclass(frozen=True)
+class _Decision:
+    """Intent-level outcome before the fields are assembled."""
 
-    def __init__(self, lexicon: Lexicon, model: LinearModel | None = None):
+    intent: str
+    p_complaint: float
+    category: str | None
+    evidence: tuple[str, ...]
+
+
+class Classifier:
+    """Rules and keyword weights from the Lexicon, refined by the packaged linear model if any."""
+
+    def __init__(self, lexicon: Lexicon, model: IntentCategoryModel | None | str = PACKAGED):
         self.lex = lexicon
         self.normalize = Normalizer(lexicon.typos)
         self.communities = CommunityFinder(lexicon.communities)
         self.segmenter = Segmenter(self._user_words())
-        self.model = model if model is not None else load_default_model()
+        self.model = load_default_model() if model == PACKAGED else model
         self.roads = frozenset(lexicon.setting("roads", ()) or ())
+        self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
+        self.ask_band = (float(lexicon.setting("ask_low", 0.3)), float(lexicon.setting("ask_high", 0.7)))
 
     def _user_words(self) -> list[str]:
         """Community names and aliases, place words and category keywords for jieba."""
@@ -53,44 +69,72 @@ class Classifier:
             words += list(cat.keywords)
         return words
 
-    def classify(self, text: str, group: str | None = None) -> Classification:
-        """Classify one group message; `group` is the community of the group it was posted in."""
+    def analyse(self, text: str) -> tuple[Normalized, list[str], Analysis]:
+        """Normalise, segment and run the word lists; the input of rules and model alike."""
         norm = self.normalize(text or "")
         tokens = self.segmenter.cut(norm.text)
-        a = analyse(norm.text, tokens, self.lex)
-        intent, score, evidence = self._intent(a)
-        category = self._category(a) if intent == "complaint" else None
+        masked = [self._mask(t) for t in tokens]
+        model_text = _DIGITS.sub("0", norm.text)
+        return norm, tokens, analyse(norm.text, masked, self.lex, model_text)
+
+    def _mask(self, token: str) -> str:
+        """Community names become one token and numbers 0, so the model learns neither."""
+        if token in self.communities.surface:
+            return COMMUNITY_TOKEN
+        return _DIGITS.sub("0", token)
+
+    def classify(self, text: str, group: str | None = None) -> Classification:
+        """Classify one group message; `group` is the community of the group it was posted in."""
+        norm, tokens, a = self.analyse(text)
+        d = self._decide(a)
+        low, high = self.ask_band
         return Classification(
-            intent=intent,
-            category=category,
-            urgent=intent == "complaint" and self._urgent(a, category),
+            intent=d.intent,
+            category=d.category,
+            urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
             place=find_place(norm, self.roads),
-            confidence=round(_sigmoid(score), 3),
-            evidence=tuple(dict.fromkeys(evidence + self._category_evidence(a, category))),
-            ask=intent != "status_query" and abs(score) < float(self.lex.setting("ask_margin", 1.0)),
+            confidence=round(d.p_complaint, 3),
+            evidence=d.evidence,
+            ask=d.intent != "status_query" and low <= d.p_complaint <= high,
         )
 
-    def _intent(self, a: Analysis) -> tuple[str, float, tuple[str, ...]]:
-        """Intent, complaint score (0 = undecided) and the cue words behind it."""
-        if self.model is not None:
-            return self.model.intent(a)
+    def _decide(self, a: Analysis) -> _Decision:
+        """Intent, complaint probability, category and evidence: model if trained, else rules."""
+        if self.model is None:
+            return self._decide_by_rules(a)
+        p_intent, p_cat, feats = self.model.predict(a)
+        intent = max(p_intent, key=p_intent.get)
+        evidence = self.model.intent_model.explain(feats, intent)
+        category = None
+        if intent == "complaint":
+            category = self._rule_override(a) or self._best_category(a, p_cat)
+            evidence += self._category_evidence(a, category)
+            evidence += self.model.category_model.explain(feats, category, n=3)
+        return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))
+
+    def _decide_by_rules(self, a: Analysis) -> _Decision:
+        """The keyword-and-cue fallback used when no model has been trained."""
         threshold = float(self.lex.setting("complaint_threshold", 2.0))
         score = a.rule_score - threshold
         if a.status_hits and a.status_score >= max(3.0, a.rule_score):
-            return "status_query", score, tuple(a.status_hits)
-        intent = "complaint" if score >= 0 else "chatter"
-        return intent, score, tuple(a.cue_words)
+            return _Decision("status_query", _sigmoid(score), None, tuple(a.status_hits))
+        if score < 0:
+            return _Decision("chatter", _sigmoid(score), None, tuple(a.cue_words))
+        category = self._rule_override(a) or max(a.category_scores, key=a.category_scores.get,
+                                                 default="other")
+        evidence = tuple(a.cue_words) + self._category_evidence(a, category)
+        return _Decision("complaint", _sigmoid(score), category, tuple(dict.fromkeys(evidence)))
 
-    def _category(self, a: Analysis) -> str:
-        """Best-scoring category; a named fire lane wins over everything."""
-        if a.category_hits.get("fire_lane_blocked"):
-            return "fire_lane_blocked"
-        if self.model is not None:
-            return self.model.category(a)
-        if not a.category_scores:
-            return "other"
-        return max(a.category_scores, key=a.category_scores.get)
+    def _best_category(self, a: Analysis, p_cat: dict[str, float]) -> str:
+        """Keyword score plus the model's probability scaled by `category_model_weight`."""
+        weight = self.model_weight
+        return max(p_cat, key=lambda c: a.category_scores.get(c, 0.0) + weight * p_cat[c])
+
+    @staticmethod
+    def _rule_override(a: Analysis) -> str | None:
+        """A named fire lane wins over every other category (taxonomy rule)."""
+        return "fire_lane_blocked" if a.category_hits.get("fire_lane_blocked") else None
 
     def _urgent(self, a: Analysis, category: str | None) -> bool:
         """Urgent by category default, or because someone is in danger now."""
@@ -99,7 +143,7 @@ class Classifier:
 
     @staticmethod
     def _category_evidence(a: Analysis, category: str | None) -> tuple[str, ...]:
-        """Keywords that named the category."""
+        """Configured keywords that named the category."""
         return tuple(w for w, _ in a.category_hits.get(category or "", ()))
 
     def similarity(self, a: str, b: str) -> float:

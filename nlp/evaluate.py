@@ -113,7 +113,7 @@ def evaluate_file(config_path: str, path: str, show_errors: bool = True) -> int:
     return 0
 
 
-def cross_validate(config_path: str, k: int, data: str | None = None) -> int:
+def cross_validate(config_path: str, k: int, data: str | None = None, show_errors: bool = False) -> int:
     """`python -m nlp evaluate --cv K`: k-fold CV of the learned model on the training data."""
     from nlp import train
 
@@ -122,5 +122,5 @@ def cross_validate(config_path: str, k: int, data: str | None = None) -> int:
         print(f"only {len(rows)} training rows for {k} folds", file=sys.stderr)
         return 2
     preds = train.cross_val_predictions(config_path, rows, k)
-    score(rows, lambda r: preds[id(r)], show_errors=False)
+    score(rows, lambda r: preds[id(r)], show_errors)
     return 0

@@ -13,6 +13,7 @@ class Analysis:
 
     text: str
     tokens: list[str]
+    model_text: str = ""  # text with digits folded to 0, for the learned model
     category_hits: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     category_scores: dict[str, float] = field(default_factory=dict)
     complaint_hits: list[str] = field(default_factory=list)
@@ -52,9 +53,9 @@ def keyword_hits(text: str, lex: Lexicon) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
-def analyse(text: str, tokens: list[str], lex: Lexicon) -> Analysis:
+def analyse(text: str, tokens: list[str], lex: Lexicon, model_text: str = "") -> Analysis:
     """Run every word list of `lex` over the normalised `text`."""
-    a = Analysis(text, tokens)
+    a = Analysis(text, tokens, model_text or text)
     a.category_hits = keyword_hits(text, lex)
     a.category_scores = {c: _score(h) for c, h in a.category_hits.items()}
     a.complaint_hits = lex.complaint_cues.hits(text)

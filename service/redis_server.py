@@ -33,8 +33,9 @@ class EmbeddedRedis:
         """Start the server and wait until it answers."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self.socket.unlink(missing_ok=True)
+        # Own process group: the terminal's Ctrl-C must not stop Redis before its clients.
         self.process = subprocess.Popen(self._command(), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, process_group=0)
         self._wait_ready()
         log.info("redis: started pid %d on %s", self.process.pid, self.socket)
         return self

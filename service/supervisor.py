@@ -19,6 +19,9 @@ from service.redis_server import EmbeddedRedis
 log = logging.getLogger(__name__)
 GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN")  # the service cannot run without these
 WEB_WORKERS = 2
+# gunicorn 27 opens a control socket, by default the same ~/.gunicorn/gunicorn.ctl for every
+# instance on the machine; one per checkout keeps two services (or two users) apart.
+CONTROL_SOCKET = VAR_DIR / "gunicorn.ctl"
 
 
 def ensure_secrets(environ: dict, path: Path = SECRETS_FILE) -> list[str]:
@@ -33,6 +36,14 @@ def ensure_secrets(environ: dict, path: Path = SECRETS_FILE) -> list[str]:
                 f.write(f"{name}={environ[name]}\n")
         path.chmod(0o600)
     return created
+
+
+def gunicorn_argv(gunicorn: str, port: int) -> list[str]:
+    """The web server's command line; its control socket lives under var/, not in ~/.gunicorn."""
+    return [
+        gunicorn, "-w", str(WEB_WORKERS), "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
+        "--control-socket", str(CONTROL_SOCKET), "bot.wsgi:app",
+    ]
 
 
 class Supervisor:
@@ -53,12 +64,14 @@ class Supervisor:
         upgrade(settings.database_url)
         py = sys.executable
         gunicorn = str(Path(py).with_name("gunicorn"))
-        self._spawn("web", [gunicorn, "-w", str(WEB_WORKERS), "-b", f"127.0.0.1:{settings.port}",
-                            "--access-logfile", "-", "bot.wsgi:app"])
+        self._spawn("web", gunicorn_argv(gunicorn, settings.port))
         self._spawn("worker", [py, "-m", "workers", "--name", f"cgbot-{os.getpid()}"])
 
     def _spawn(self, name: str, argv: list[str]) -> None:
-        self.children.append((name, subprocess.Popen(argv, env=self.env)))
+        # Own process group: Ctrl-C reaches only us, so we stop the children in order and
+        # Redis last (with the terminal's SIGINT, Redis died before the worker had finished).
+        proc = subprocess.Popen(argv, env=self.env, process_group=0)
+        self.children.append((name, proc))
 
     def wait(self) -> int:
         """Block until Ctrl-C/SIGTERM or a child exits; returns the exit code."""
@@ -109,6 +122,13 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt  # SIGTERM stops the service the same way Ctrl-C does
 
 
+def _handle_stop_signals(handler) -> None:
+    # SIGINT explicitly too: started in the background (`make run &`), the shell hands us SIGINT
+    # ignored, and the children no longer share our process group, so nobody else stops them.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handler)
+
+
 def run() -> int:
     """The `make run` entry point."""
     env = dict(os.environ)
@@ -120,7 +140,7 @@ def run() -> int:
         return 2
     created = ensure_secrets(env)
     sup = Supervisor(env)
-    signal.signal(signal.SIGTERM, _interrupt)
+    _handle_stop_signals(_interrupt)
     try:
         sup.start()
         print(banner(sup.env, settings.port, created), flush=True)
@@ -129,4 +149,5 @@ def run() -> int:
         log.info("stopping")
         return 0
     finally:
+        _handle_stop_signals(signal.SIG_IGN)  # a second Ctrl-C must not abandon the children
         sup.stop()

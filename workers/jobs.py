@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import handlers
 from domain.models import Message, Outbox
+from bot.wxclients import RecipientRejected
 from handlers.base import Context
-from workers import runtime
+from workers import runtime, timers
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
@@ -26,9 +27,9 @@ def process_message(message_pk: int) -> str:
         outcome = handlers.handle(message, ctx)
         message.state, message.outcome = "processed", outcome.as_dict()
         s.flush()
-        pending = [row.id for row in ctx.desk.recorded if row.state == "pending"]
-    for outbox_pk in pending:
-        rt.queue.deliver(outbox_pk)
+        sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]
+        armed = list(ctx.desk.timers.armed)
+    timers.after_commit(rt, sends, armed)
     log.info("message %s/%s: %s %s", message.channel, message.msg_id, outcome.handler,
              outcome.ticket_no or "")
     return outcome.handler
@@ -45,6 +46,8 @@ def deliver(outbox_pk: int) -> str:
         try:
             rt.senders[row.channel].send(row)
             row.state, row.sent_at, row.error = "sent", rt.clock(), None
+        except RecipientRejected as exc:  # the officer is outside the app: retrying cannot help
+            row.error, row.state = f"{type(exc).__name__}: {exc}"[:500], "failed"
         except Exception as exc:  # any far-side failure: record it, then let rq retry
             row.error = f"{type(exc).__name__}: {exc}"[:500]
             row.state = "failed" if row.attempts >= MAX_DELIVERY_ATTEMPTS else "pending"

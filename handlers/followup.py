@@ -1,0 +1,49 @@
+"""Answers to a question the bot asked: "是" confirms a complaint, 满意/不满意 rates a ticket."""
+
+from __future__ import annotations
+
+from domain import actions, texts
+from domain.models import Message, Question, Ticket
+from domain.questions import close_question, pending_question, read_answer
+from handlers.base import Context, Outcome
+
+
+class FollowUpHandler:
+    """Matches a short answer from someone the bot asked a question in this chat."""
+
+    name = "follow_up"
+
+    def match(self, message: Message, ctx: Context) -> bool:
+        question = pending_question(ctx.desk, message) if message.text else None
+        return question is not None and read_answer(question.kind, message.text) is not None
+
+    def handle(self, message: Message, ctx: Context) -> Outcome:
+        question = pending_question(ctx.desk, message)
+        answer = read_answer(question.kind, message.text)
+        close_question(question, answer, ctx.now)
+        if question.kind == "confirm":
+            return self._confirmed(message, question, answer, ctx)
+        return self._rated(message, question, answer, ctx)
+
+    def _confirmed(self, message: Message, question: Question, answer: str, ctx) -> Outcome:
+        from handlers.complaint import community_of, open_and_dispatch
+
+        if answer != "yes":
+            ctx.desk.sends.reply(message, texts.CONFIRM_DECLINED)
+            return Outcome(self.name, detail={"confirm": answer})
+        original = ctx.session.get(Message, question.message_id)
+        outcome = open_and_dispatch(original, community_of(original, ctx), ctx)
+        return Outcome(self.name, outcome.ticket_no, {"confirm": answer})
+
+    def _rated(self, message: Message, question: Question, answer: str, ctx) -> Outcome:
+        ticket = ctx.session.get(Ticket, question.ticket_id)
+        if ticket.status != "resolved":  # already closed (timeout) or reopened by someone else
+            return Outcome(self.name, ticket.no, {"satisfaction": answer, "moot": True})
+        if answer == "satisfied":
+            actions.close(ctx.desk, ticket, "reporter", "satisfied")
+            ctx.desk.sends.reply(message, texts.fmt(texts.RESIDENT_THANKS, no=ticket.no), ticket.no)
+        else:
+            actions.reopen(ctx.desk, ticket, "reporter")
+            ctx.desk.sends.reply(message, texts.fmt(texts.RESIDENT_REOPENED, no=ticket.no),
+                                 ticket.no)
+        return Outcome(self.name, ticket.no, {"satisfaction": answer})

@@ -1,0 +1,126 @@
+"""Training the linear model from the repo's own labelled messages (nlp/data/train/*.tsv).
+
+Run: .venv/bin/python -m nlp train   (writes nlp/data/model.json; about ten seconds)
+Check: .venv/bin/python -m nlp evaluate --cv 5
+Data format: tab-separated `intent  category  urgent  text`, `-` for no category, `#` comments.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, features
+
+TRAIN_DIR = Path(__file__).parent / "data" / "train"
+INTENTS = ("complaint", "status_query", "chatter")
+EPOCHS = 30  # enough for the training loss to flatten on ~1k messages
+LEARNING_RATE = 0.5  # AdaGrad base rate
+L2 = 1e-4  # per-step shrinkage; keeps bigram weights small so cues and tokens dominate
+MIN_WEIGHT = 1e-3  # weights below this are dropped from the saved model
+SEED = 13
+
+
+def load_training(path: str | Path | None = None) -> list[dict]:
+    """Labelled rows from every .tsv under `path` (default nlp/data/train)."""
+    root = Path(path) if path else TRAIN_DIR
+    files = sorted(root.glob("*.tsv")) if root.is_dir() else [root]
+    rows = []
+    for f in files:
+        for lineno, line in enumerate(f.read_text("utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 4 or parts[0] not in INTENTS:
+                print(f"{f.name}:{lineno}: skipped, want intent<TAB>category<TAB>urgent<TAB>text",
+                      file=sys.stderr)
+                continue
+            intent, category, urgent, text = parts
+            rows.append({"id": f"{f.stem}:{lineno}", "intent": intent, "text": text,
+                         "category": None if category == "-" else category, "urgent": urgent == "1"})
+    return rows
+
+
+def train_softmax(xs: Sequence[dict], ys: Sequence[str], classes: Sequence[str]) -> LinearModel:
+    """Multinomial logistic regression by AdaGrad SGD with L2; deterministic (fixed seed)."""
+    index = {c: k for k, c in enumerate(classes)}
+    n = len(classes)
+    weights: dict[str, list[float]] = {}
+    grads: dict[str, list[float]] = {}
+    order = list(range(len(xs)))
+    rng = random.Random(SEED)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for i in order:
+            _step(xs[i], index[ys[i]], n, weights, grads)
+    kept = {f: [round(x, 4) for x in w] for f, w in weights.items() if max(map(abs, w)) >= MIN_WEIGHT}
+    return LinearModel(classes, kept)
+
+
+def _step(x: dict, y: int, n: int, weights: dict, grads: dict) -> None:
+    """One AdaGrad update of the softmax loss on one example."""
+    scores = [0.0] * n
+    for f, v in x.items():
+        w = weights.get(f)
+        if w is not None:
+            for k in range(n):
+                scores[k] += w[k] * v
+    top = max(scores)
+    exp = [math.exp(s - top) for s in scores]
+    total = sum(exp)
+    for f, v in x.items():
+        w = weights.setdefault(f, [0.0] * n)
+        g2 = grads.setdefault(f, [1e-8] * n)
+        for k in range(n):
+            g = (exp[k] / total - (k == y)) * v + L2 * w[k]
+            g2[k] += g * g
+            w[k] -= LEARNING_RATE * g / math.sqrt(g2[k])
+
+
+def fit(clf, rows: Sequence[dict]) -> IntentCategoryModel:
+    """Intent model on all rows, category model on complaints; features through `clf`."""
+    feats = [features(clf.analyse(r["text"])[2]) for r in rows]
+    intent = train_softmax(feats, [r["intent"] for r in rows], INTENTS)
+    pairs = [(f, r["category"]) for f, r in zip(feats, rows) if r["intent"] == "complaint"]
+    codes = tuple(clf.lex.categories)
+    category = train_softmax([f for f, _ in pairs], [c for _, c in pairs], codes)
+    return IntentCategoryModel(intent, category)
+
+
+def _rule_classifier(config_path: str):
+    """A Classifier without a model, used to extract features."""
+    from nlp import Lexicon, load_config
+    from nlp.classifier import Classifier
+
+    return Classifier(Lexicon.from_mapping(load_config(config_path)), model=None)
+
+
+def cross_val_predictions(config_path: str, rows: list[dict], k: int) -> dict[int, dict]:
+    """k-fold predictions for every row, keyed by id(row)."""
+    clf = _rule_classifier(config_path)
+    shuffled = list(rows)
+    random.Random(SEED).shuffle(shuffled)
+    out = {}
+    for fold in range(k):
+        test = shuffled[fold::k]
+        train = [r for i, r in enumerate(shuffled) if i % k != fold]
+        clf.model = fit(clf, train)
+        for r in test:
+            c = clf.classify(r["text"])
+            out[id(r)] = {**c.as_dict(), "evidence": c.evidence}
+    return out
+
+
+def main(config_path: str, data: str | None = None, out: str | None = None) -> int:
+    """`python -m nlp train`: fit on all training data and save the model."""
+    rows = load_training(data)
+    clf = _rule_classifier(config_path)
+    model = fit(clf, rows)
+    path = Path(out) if out else MODEL_PATH
+    model.save(path)
+    n_feats = len(model.intent_model.weights) + len(model.category_model.weights)
+    print(f"trained on {len(rows)} messages, {n_feats} weights, saved to {path}")
+    return 0
