@@ -110,6 +110,10 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "the message"},
                               "401": _error("missing or bad token"), "404": _error("not found")},
             }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document (no token needed)", "security": [],
+                "responses": {"200": {"description": "the OpenAPI 3.1 document"}},
+            }},
             "/api/outbox": {"get": {
                 "summary": "What the bot sent and to whom", "security": bearer,
                 "parameters": [{"name": "ticket_no", "in": "query", "schema": {"type": "string"}}],

@@ -122,5 +122,8 @@ def cross_validate(config_path: str, k: int, data: str | None = None, show_error
         print(f"only {len(rows)} training rows for {k} folds", file=sys.stderr)
         return 2
     preds = train.cross_val_predictions(config_path, rows, k)
-    score(rows, lambda r: preds[id(r)], show_errors)
+    held_out = [r for r in rows if id(r) in preds]
+    print(f"{k}-fold CV on {len(held_out)} hand-written messages "
+          f"({len(rows) - len(held_out)} generated ones always in training)")
+    score(held_out, lambda r: preds[id(r)], show_errors)
     return 0

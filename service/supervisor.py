@@ -30,7 +30,9 @@ def ensure_secrets(environ: dict, path: Path = SECRETS_FILE) -> list[str]:
     created = [name for name in GENERATED_SECRETS if not environ.get(name)]
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as f:
+        # Created 600 from the start: a chmod afterwards leaves a moment where others can read.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "a", encoding="utf-8") as f:
             for name in created:
                 environ[name] = secrets.token_urlsafe(32)
                 f.write(f"{name}={environ[name]}\n")

@@ -6,7 +6,9 @@ Database: `TEST_DATABASE_URL` when set (schema rebuilt by migrations), else a SQ
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,7 @@ from bot import Services, create_app
 from bot.intake import Intake
 from bot.secrets import Secrets
 from bot.senders import build_senders
+from bot.signing import signed_headers
 from domain.config import Config
 from domain.db import make_engine, normalize_url, upgrade
 from domain.models import Base
@@ -216,3 +219,21 @@ def work(worker_runtime, redis):
         return worker
 
     return run
+
+
+# -- Helpers for edge, API and job tests ----------------------------------------------------------
+@pytest.fixture
+def post_message(client):
+    """POST a signed bridge message (a fire-lane complaint unless `fields` say otherwise)."""
+
+    def post(**fields):
+        body = {
+            "msg_id": "m-1", "group_id": "grp-longhu-youshanjun", "sender_id": "wxid_zhangsan",
+            "sender_name": "张三", "text": "8号楼后面消防通道被一辆白色越野车堵死了，消防车进不来",
+            "sent_at": int(time.time()), "mentions": ["城管小助手"], **fields,
+        }
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = signed_headers(TEST_SECRETS["BRIDGE_SECRET"], raw)
+        return client.post("/api/messages", data=raw, headers=headers)
+
+    return post

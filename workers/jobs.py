@@ -6,8 +6,8 @@ import logging
 from datetime import timedelta
 
 import handlers
-from domain.models import Message, Outbox
 from bot.wxclients import RecipientRejected
+from domain.models import Message, Outbox
 from handlers.base import Context
 from workers import runtime, timers
 
