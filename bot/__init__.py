@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -24,13 +26,16 @@ class Services:
     secrets: Secrets
     store: Store
     intake: Intake
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def create_app(services: Services) -> Flask:
     """The Flask app serving the callbacks, the bridge endpoint and the API."""
+    from bot.actions_api import actions_bp
     from bot.api import api_bp
     from bot.bridge import bridge_bp
     from bot.pages import pages_bp
+    from bot.stats_api import stats_bp
     from bot.wechat import wechat_bp
     from bot.wecom import wecom_bp
 
@@ -38,7 +43,7 @@ def create_app(services: Services) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    for bp in (bridge_bp, api_bp, wecom_bp, wechat_bp, pages_bp):
+    for bp in (bridge_bp, api_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp):
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -60,8 +60,10 @@ def openapi_document() -> dict:
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "API_TOKEN"},
-                "bridgeSignature": {"type": "apiKey", "in": "header", "name": "X-Signature",
-                                    "description": "hex HMAC-SHA256(BRIDGE_SECRET, X-Timestamp + '.' + body)"},
+                "bridgeSignature": {
+                    "type": "apiKey", "in": "header", "name": "X-Signature",
+                    "description": "hex HMAC-SHA256(BRIDGE_SECRET, X-Timestamp + '.' + body)",
+                },
             },
             "schemas": {
                 "BridgeMessage": BridgeMessage.model_json_schema(),

@@ -56,7 +56,7 @@ def _bridge_payload(row: Outbox) -> dict:
 
 
 class WeComSender:
-    """Officer pushes (text card with a signed link) and one-to-one replies through the WeCom app."""
+    """Officer pushes (text card, signed link) and one-to-one replies through the WeCom app."""
 
     def __init__(self, client, agent_id: str, link_key: str | None = None):
         self.client, self.agent_id, self.link_key = client, agent_id, link_key

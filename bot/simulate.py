@@ -68,4 +68,5 @@ def _print_view(view: dict) -> None:
     if ticket:
         officer = ticket["officer"]["name"] if ticket["officer"] else "—"
         print(f"工单 / ticket: {ticket['no']} {ticket['status_name']} {ticket['category_name']} "
-              f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} {officer}")
+              f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} "
+              f"{officer}")

@@ -104,7 +104,8 @@ def banner(env: dict, port: int, created: list[str]) -> str:
     lines = [
         "",
         "社区城管助手 is running / 服务已启动",
-        f"  web        http://127.0.0.1:{port}  (API: /api/tickets, /api/outbox, /api/openapi.json)",
+        f"  web        http://127.0.0.1:{port}  "
+        "(API: /api/tickets, /api/outbox, /api/openapi.json)",
         f"  redis      {env['REDIS_URL']}",
         f"  database   {env['DATABASE_URL']}",
         f"  secrets    {SECRETS_FILE} (BRIDGE_SECRET, API_TOKEN)",

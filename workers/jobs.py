@@ -29,7 +29,7 @@ def process_message(message_pk: int) -> str:
         s.flush()
         sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]
         armed = list(ctx.desk.timers.armed)
-    timers.after_commit(rt, sends, armed)
+    timers.after_commit(rt.queue, rt.clock, sends, armed)
     log.info("message %s/%s: %s %s", message.channel, message.msg_id, outcome.handler,
              outcome.ticket_no or "")
     return outcome.handler

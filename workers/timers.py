@@ -29,7 +29,7 @@ def fire(timer_pk: int) -> str:
         s.flush()
         sends = [row.id for row in desk.sends.recorded]
         armed = list(desk.timers.armed)
-    after_commit(rt, sends, armed)
+    after_commit(rt.queue, rt.clock, sends, armed)
     return result
 
 
@@ -41,16 +41,16 @@ def sweep() -> int:
     return sum(fire(pk) not in ("skipped", "early") for pk in ids)
 
 
-def after_commit(rt, outbox_ids: list[int], timers: list[Timer]) -> None:
+def after_commit(queue, clock, outbox_ids: list[int], timers: list[Timer]) -> None:
     """Queue deliveries and set rq alarms for what a unit of work recorded."""
     for pk in outbox_ids:
-        rt.queue.deliver(pk)
+        queue.deliver(pk)
     for timer in timers:
-        schedule(rt, timer)
+        schedule(queue, clock, timer)
 
 
-def schedule(rt, timer: Timer) -> None:
-    """Set rq's alarm for `timer`; the delay is measured on the runtime's clock."""
-    delay = timer.due_at - rt.clock()
-    rt.queue.timer_at(datetime.now(UTC) + delay, "workers.timers.fire", timer.id,
-                      job_id=f"timer-{timer.id}")
+def schedule(queue, clock, timer: Timer) -> None:
+    """Set rq's alarm for `timer`; the delay is measured on `clock` (real time in production)."""
+    delay = timer.due_at - clock()
+    queue.timer_at(datetime.now(UTC) + delay, "workers.timers.fire", timer.id,
+                   job_id=f"timer-{timer.id}")

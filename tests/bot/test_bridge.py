@@ -129,7 +129,8 @@ def test_timestamp_outside_window_is_401(client, store, skew, caplog):
 def test_timestamp_inside_window_is_accepted(client):
     """Clock skew of a few minutes between bridge and bot is tolerated."""
     body = raw(message())
-    assert post(client, body, signed_headers(SECRET, body, now=time.time() - 240)).status_code == 200
+    headers = signed_headers(SECRET, body, now=time.time() - 240)
+    assert post(client, body, headers).status_code == 200
 
 
 def test_non_json_body_is_400(client, caplog):

@@ -53,7 +53,7 @@ def test_only_missing_secret_is_generated(tmp_path):
 
 
 def test_secrets_file_is_untracked():
-    """var/ (where secrets.env lives) is ignored by git, so a generated secret is never committed."""
+    """var/ (where secrets.env lives) is git-ignored, so a generated secret is never committed."""
     result = subprocess.run(["git", "check-ignore", "-q", "var/secrets.env"], cwd=ROOT)
     assert result.returncode == 0
 

@@ -115,7 +115,7 @@ def test_deliver_called_twice_directly(post_message, worker_runtime, store, fake
 # -- WeCom pushes ------------------------------------------------------------------------------
 def test_wecom_push_is_a_text_card_with_signed_link(post_message, wecom_runtime, work, store,
                                                     fake_wechat):
-    """notifier=wecom: the officer gets a text card whose link is signed; the outbox keeps it plain."""
+    """notifier=wecom: the officer gets a text card with a signed link; the outbox keeps it plain."""
     post_message()
     work()
     push = the_push(store)
@@ -244,7 +244,7 @@ class UnavailableClassifier:
 
 def test_job_that_raises_keeps_the_message(post_message, worker_runtime, work, redis, store,
                                            clock):
-    """Every retry fails: the message stays 'received', rq keeps the failure, the reaper recovers."""
+    """Every retry fails: the message stays 'received', rq keeps the failure, the reaper recovers"""
     post_message()
     runtime.install(dataclasses.replace(worker_runtime, classifier=UnavailableClassifier()))
     work()

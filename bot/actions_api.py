@@ -1,0 +1,80 @@
+"""`POST /api/tickets/<no>/actions`: officers' actions over HTTP, with the same rules as in chat."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from bot.api import require_token, ticket_json
+from domain import actions
+from domain.lifecycle import IllegalTransition
+from domain.models import Ticket
+from domain.tickets import TicketDesk
+from workers.timers import after_commit
+
+log = logging.getLogger(__name__)
+actions_bp = Blueprint("actions", __name__, url_prefix="/api")
+actions_bp.before_request(require_token)
+
+
+class ActionRequest(BaseModel):
+    """What an officer's tool posts: who acts, what they do, and its argument."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=64, description="officer or leader userid")
+    action: str = Field(pattern="^(accept|arrive|resolve|transfer|return|escalate)$")
+    note: str = Field(default="", max_length=500, description="resolution, reason")
+    target: str | None = Field(default=None, max_length=64, description="transfer: name/userid")
+    photos: list[dict] = Field(default_factory=list, description="resolve: photo references")
+
+
+def _run(desk: TicketDesk, ticket: Ticket, req: ActionRequest) -> str:
+    if req.action == "accept":
+        return actions.accept(desk, ticket, req.actor)
+    if req.action == "arrive":
+        return actions.arrive(desk, ticket, req.actor)
+    if req.action == "resolve":
+        text = actions.resolve(desk, ticket, req.actor, req.note)
+        for photo in req.photos:
+            actions.attach_photo(desk, ticket, req.actor, photo)
+        return text
+    if req.action == "transfer":
+        return actions.transfer(desk, ticket, req.actor, req.target or "")
+    if req.action == "return":
+        return actions.return_ticket(desk, ticket, req.actor, req.note)
+    return actions.escalate(desk, ticket, req.actor, req.note)
+
+
+@actions_bp.post("/tickets/<no>/actions")
+def act(no: str):
+    """Apply one action; 403 for a refusal, 409 for an illegal transition, 404 unknown ticket."""
+    services = current_app.extensions["cgbot"]
+    try:
+        req = ActionRequest.model_validate(request.get_json(force=True, silent=True) or {})
+    except ValidationError as exc:
+        errors = [".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
+        log.warning("ticket %s: bad action request: %s", no, errors)
+        return jsonify({"error": "invalid action", "fields": errors}), 400
+    now = services.clock()
+    with services.store.session() as s:
+        ticket = s.scalar(select(Ticket).where(Ticket.no == no).with_for_update())
+        if ticket is None:
+            return jsonify({"error": f"ticket {no} not found"}), 404
+        desk = TicketDesk(s, services.config, now)
+        try:
+            message = _run(desk, ticket, req)
+        except actions.PermissionDenied as exc:
+            log.warning("ticket %s: %s refused %s: %s", no, req.actor, req.action, exc)
+            return jsonify({"error": str(exc)}), 403
+        except IllegalTransition as exc:
+            return jsonify({"error": str(exc)}), 409
+        s.flush()
+        sends, armed = [r.id for r in desk.sends.recorded], list(desk.timers.armed)
+    after_commit(services.intake.queue, services.clock, sends, armed)
+    log.info("ticket %s: %s by %s via API", no, req.action, req.actor)
+    return jsonify({"ok": True, "message": message,
+                    "ticket": ticket_json(services.store.ticket(no))})
