@@ -62,6 +62,7 @@ class Message(Base):
     received_at: Mapped[datetime]
     # received -> processed; 'failed' only after every retry of the job failed
     state: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[dict | None] = mapped_column(default=None)  # classification and handler result
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
 

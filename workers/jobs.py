@@ -13,12 +13,15 @@ from workers import runtime, timers
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
+MAX_PROCESS_ATTEMPTS = 6  # rq's retries plus a few rounds of the reaper, then parked as failed
 REAP_GRACE = timedelta(seconds=60)  # a message this old and still unprocessed lost its job
 
 
 def process_message(message_pk: int) -> str:
     """Handle a stored message once: classify, run the first matching handler, queue sends."""
     rt = runtime.current()
+    if not _count_attempt(rt, message_pk):
+        return "skipped"
     with rt.store.session() as s:
         message = s.get(Message, message_pk, with_for_update=True)
         if message is None or message.state != "received":
@@ -33,6 +36,21 @@ def process_message(message_pk: int) -> str:
     log.info("message %s/%s: %s %s", message.channel, message.msg_id, outcome.handler,
              outcome.ticket_no or "")
     return outcome.handler
+
+
+def _count_attempt(rt, message_pk: int) -> bool:
+    """Count this attempt in its own transaction; a message that keeps failing is parked."""
+    with rt.store.session() as s:
+        message = s.get(Message, message_pk, with_for_update=True)
+        if message is None or message.state != "received":
+            return False
+        message.attempts += 1
+        if message.attempts <= MAX_PROCESS_ATTEMPTS:
+            return True
+        message.state = "failed"  # visible in /api/messages; an operator re-queues it after a fix
+        log.error("message %s/%s: failed %d times, parked", message.channel, message.msg_id,
+                  MAX_PROCESS_ATTEMPTS)
+        return False
 
 
 def deliver(outbox_pk: int) -> str:

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import request
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq.registry import FailedJobRegistry
 from sqlalchemy import func, select
 
@@ -191,7 +193,8 @@ def test_wecom_with_agent_id_is_the_wecom_sender(test_config):
 @pytest.fixture
 def dead_redis_intake(store, tmp_path) -> Intake:
     """An intake whose Redis is gone: every enqueue raises ConnectionError."""
-    return Intake(store, JobQueue(Redis(unix_socket_path=str(tmp_path / "no-redis.sock"))))
+    gone = Redis(unix_socket_path=str(tmp_path / "no-redis.sock"), retry=Retry(NoBackoff(), 0))
+    return Intake(store, JobQueue(gone))
 
 
 def accept_lost(dead_redis_intake, store) -> Message:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 05:41:41.045799
+Create Date: 2026-11-26
 
 """
 from typing import Sequence, Union
@@ -127,6 +127,7 @@ def upgrade() -> None:
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('outcome', sa.JSON(), nullable=True),
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ),
