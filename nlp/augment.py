@@ -14,6 +14,7 @@ from pathlib import Path
 OUT = Path(__file__).parent / "data" / "train" / "generated.tsv"
 SEED = 7
 PER_CATEGORY = 45
+CHATTER_PER_CATEGORY = 40
 
 PLACES = ["3号楼后面", "东门外", "地下车库入口", "B区", "商业街", "小区门口", "12号楼2单元门口", "南门那边",
           "西侧路边", "中心花园", "7号楼楼下", "北门口", "5号楼和6号楼之间", "小区东北角", "一期广场",
@@ -81,20 +82,38 @@ URGENT_TAILS = ["，快来人！", "，赶紧来人！！", "，快来帮忙", "
 
 # Context flips: what the same words look like in messages no officer acts on.
 OBJECTS = {
-    "fire_lane_blocked": "消防通道", "illegal_construction": "违建", "clutter": "楼道杂物",
-    "garbage": "垃圾", "dog_nuisance": "遛狗不牵绳的", "stray_dog": "流浪狗", "green_damage": "种菜那块地",
-    "nonmotor_parking": "乱停的电动车", "street_vending": "摆摊的", "outdoor_bbq": "烧烤摊",
-    "illegal_ads": "小广告", "ground_lock": "地锁", "live_poultry": "杀鸡的摊子",
-    "construction_nuisance": "工地夜间施工", "other": "井盖",
+    "fire_lane_blocked": ["消防通道", "消防通道停车", "堵消防通道的车"],
+    "illegal_construction": ["违建", "楼顶加盖", "私搭的棚子", "阳光房"],
+    "clutter": ["楼道杂物", "门口那堆东西", "堆的建材"],
+    "garbage": ["垃圾", "满溢的垃圾桶", "装修垃圾", "烧树叶"],
+    "dog_nuisance": ["遛狗不牵绳", "狗叫扰民", "狗粪", "那条大狗"],
+    "stray_dog": ["流浪狗", "野狗", "那窝流浪狗"],
+    "green_damage": ["种菜那块地", "毁绿", "砍树"],
+    "nonmotor_parking": ["乱停的电动车", "共享单车", "楼道充电"],
+    "street_vending": ["摆摊的", "占道经营", "卖菜的三轮"],
+    "outdoor_bbq": ["烧烤摊", "露天烧烤", "烤串的"],
+    "illegal_ads": ["小广告", "横幅", "广告牌"],
+    "ground_lock": ["地锁", "地桩", "石墩子"],
+    "live_poultry": ["杀鸡的摊子", "活禽摊", "卖活鸡的"],
+    "construction_nuisance": ["工地夜间施工", "渣土车", "工地扬尘"],
+    "other": ["井盖", "路灯", "那个大坑", "倒了的护栏"],
 }
 SOLVED = ["{place}的{obj}已经处理好了，谢谢城管", "{obj}的问题解决了，点赞", "{place}的{obj}今天没有了，清净多了",
           "感谢执法队员，{obj}那事办得很利索", "{obj}终于没了，给工作站点个赞", "刚路过{place}，{obj}已经清理了",
-          "{obj}那个事物业已经处理完了，大家别再发了", "现在{place}的{obj}管得挺好，比以前强多了"]
+          "{obj}那个事物业已经处理完了，大家别再发了", "现在{place}的{obj}管得挺好，比以前强多了",
+          "{obj}的事城管昨天来处理了，效率挺高", "{place}那边{obj}的问题已经整改到位了",
+          "跟大家说一声，{obj}已经解决了", "{obj}被清理掉了，{place}看着舒服多了",
+          "今天看到执法队在{place}处理{obj}，大家放心吧", "{obj}这事不用再报了，已经有人管了"]
 STATUS = ["{when}报的{place}{obj}那个事，有人管了吗", "{place}{obj}的投诉，处理到哪一步了？",
           "请问{when}反映的{obj}，什么时候来处理", "{obj}那个工单怎么还没动静", "{when}投诉的{obj}有结果了吗",
-          "帮忙催一下{place}{obj}那个单子", "{obj}那事都{days}了，到底处理不处理"]
-WHEN = ["上周", "前天", "昨天", "上个月", "周一", "前几天", "上礼拜", "早上"]
+          "帮忙催一下{place}{obj}那个单子", "{obj}那事都{days}了，到底处理不处理",
+          "{when}在群里说的{obj}，城管看到了吗", "{obj}的工单显示已办结，可{place}还是老样子",
+          "我{when}提交的{obj}投诉，有人联系我吗", "{obj}那个单子谁在跟进？", "想问问{obj}的处理进度",
+          "{place}{obj}那件事，执法队员说{when}来，来了没", "上回反映的{obj}，后来咋样了"]
+WHEN = ["上周", "前天", "昨天", "上个月", "周一", "前几天", "上礼拜", "早上", "夜来", "大前天"]
 DAYS = ["三天", "一个礼拜", "半个月", "一个多月"]
+QUESTIONS = ["{obj}归谁管？城管还是物业", "{obj}这种情况一般怎么处罚？", "请问{obj}有什么规定吗",
+             "有人知道{obj}该打哪个电话吗", "{obj}算不算城管的事？", "问一下，{obj}要怎么举报"]
 RULE_QUESTIONS = ["小区里能养大型犬吗？", "自家院子里搭个棚子需要审批吗", "楼道里放鞋柜算乱堆乱放吗？",
                   "电动车可以停楼道里吗", "一楼院子里能种菜吗？不占公共绿地", "产权车位可以装地锁吗",
                   "装修垃圾应该扔哪里？", "烧烤店营业到几点算合规", "流浪狗该找谁来抓？城管还是救助站",
@@ -111,7 +130,8 @@ NOTICES = ["通知：本周六集中清理楼道杂物，请业主提前搬回�
            "物业通知：下周对地面车位重新划线，请车主配合", "网格员提醒：天干物燥，严禁焚烧树叶杂物",
            "城管执法工作站提示：露天烧烤将依法处罚", "转：关于规范电动车停放和充电的通告"]
 ELSEWHERE = ["听说隔壁小区{p}，咱们这还好", "新闻里说外地{p}，太可怕了", "以前咱们这{p}，现在好多了",
-             "小时候老家{p}，习惯了", "刚看了个视频，{p}，笑死"]
+             "小时候老家{p}，习惯了", "刚看了个视频，{p}，笑死", "去年{p}，后来整治好了",
+             "朋友说他们小区{p}，还是咱这管得好", "电视上报道{p}，城管都去处理了"]
 NON_URBAN = ["电梯又坏了，物业能不能管管", "物业费又涨了，凭什么", "暖气不热，找谁都推", "楼上漏水到我家，物业不管",
              "停水停了一整天，也没个通知", "孩子学校的事谁知道，学区怎么划", "公司拖欠工资两个月了，去哪投诉",
              "楼上天天半夜吵架摔东西，烦死了", "快递老丢，驿站也不管", "小区门禁老坏，保安也不管",
@@ -135,13 +155,15 @@ def _complaint(rng: random.Random, code: str) -> str:
 
 def _chatter(rng: random.Random, code: str) -> tuple[str, str]:
     """One context-flipped message about category `code`: (intent, text)."""
-    obj, place = OBJECTS[code], rng.choice(PLACES)
+    obj, place = rng.choice(OBJECTS[code]), rng.choice(PLACES)
     kind = rng.random()
-    if kind < 0.35:
+    if kind < 0.3:
         return "chatter", rng.choice(SOLVED).format(place=place, obj=obj)
-    if kind < 0.55:
+    if kind < 0.45:
         p = rng.choice(PROBLEMS[code]).lstrip("的")
         return "chatter", rng.choice(ELSEWHERE).format(p=p)
+    if kind < 0.6:
+        return "chatter", rng.choice(QUESTIONS).format(obj=obj)
     tmpl = rng.choice(STATUS)
     return "status_query", tmpl.format(place=place, obj=obj, when=rng.choice(WHEN), days=rng.choice(DAYS))
 
@@ -156,7 +178,7 @@ def generate(seed: int = SEED) -> list[tuple[str, str, bool, str]]:
             rows.append(("complaint", code, urgent, _complaint(rng, code)))
         for text in URGENT.get(code, []):
             rows.append(("complaint", code, True, rng.choice(PLACES) + text + rng.choice(URGENT_TAILS)))
-        for _ in range(PER_CATEGORY // 2):
+        for _ in range(CHATTER_PER_CATEGORY):
             intent, text = _chatter(rng, code)
             rows.append((intent, "-", False, text))
     for pool in (RULE_QUESTIONS, SALES, NOTICES, NON_URBAN):

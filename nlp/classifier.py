@@ -59,6 +59,8 @@ class Classifier:
         self.segmenter = Segmenter(self._user_words())
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = frozenset(lexicon.setting("roads", ()) or ())
+        self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
+        self.rule_weight = float(lexicon.setting("rule_weight", 0.5))
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
         self.ask_band = (float(lexicon.setting("ask_low", 0.3)), float(lexicon.setting("ask_high", 0.7)))
 
@@ -103,7 +105,7 @@ class Classifier:
         """Intent, complaint probability, category and evidence: model if trained, else rules."""
         if self.model is None:
             return self._decide_by_rules(a)
-        p_intent, p_cat, feats = self.model.predict(a)
+        p_intent, p_cat, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
         intent = max(p_intent, key=p_intent.get)
         evidence = self.model.intent_model.explain(feats, intent)
         category = None
@@ -113,10 +115,14 @@ class Classifier:
             evidence += self.model.category_model.explain(feats, category, n=3)
         return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))
 
+    def _rule_vote(self, a: Analysis) -> float:
+        """The rules' complaint margin, bounded and weighted, added to the model's complaint score."""
+        margin = a.rule_score - self.threshold
+        return self.rule_weight * max(-4.0, min(4.0, margin))
+
     def _decide_by_rules(self, a: Analysis) -> _Decision:
         """The keyword-and-cue fallback used when no model has been trained."""
-        threshold = float(self.lex.setting("complaint_threshold", 2.0))
-        score = a.rule_score - threshold
+        score = a.rule_score - self.threshold
         if a.status_hits and a.status_score >= max(3.0, a.rule_score):
             return _Decision("status_query", _sigmoid(score), None, tuple(a.status_hits))
         if score < 0:

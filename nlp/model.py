@@ -67,9 +67,11 @@ class LinearModel:
                     out[k] += wk * v
         return out
 
-    def proba(self, feats: Mapping[str, float]) -> dict[str, float]:
-        """Class probabilities."""
+    def proba(self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None) -> dict:
+        """Class probabilities; `bias` adds to the named classes' scores (the rules' vote)."""
         s = self.scores(feats)
+        for label, extra in (bias or {}).items():
+            s[self.classes.index(label)] += extra
         top = max(s)
         exp = [math.exp(x - top) for x in s]
         total = sum(exp)
@@ -106,10 +108,10 @@ class IntentCategoryModel:
         self.intent_model = intent
         self.category_model = category
 
-    def predict(self, a: Analysis) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    def predict(self, a: Analysis, intent_bias: Mapping[str, float] | None = None) -> tuple:
         """(intent probabilities, category probabilities, features)."""
         feats = features(a)
-        return self.intent_model.proba(feats), self.category_model.proba(feats), feats
+        return self.intent_model.proba(feats, intent_bias), self.category_model.proba(feats), feats
 
     def save(self, path: Path = MODEL_PATH) -> None:
         """Write the model as compact JSON."""
