@@ -51,6 +51,29 @@ def cmd_simulate(args) -> int:
     return simulate(load_config(settings.config_file), url, args.group, args.text, args.sender)
 
 
+def cmd_act(args) -> int:
+    """An officer's action through the JSON API (接单/到场/办结/转派/退回/升级)."""
+    from bot.act import act
+
+    load_secrets_file(os.environ)
+    url = args.url or f"http://127.0.0.1:{Settings.from_env().port}"
+    return act(url, args.ticket, args.action, args.officer, " ".join(args.note))
+
+
+def cmd_stats(args) -> int:
+    """Print the figures for leaders (this month unless --from/--to)."""
+    import requests
+
+    load_secrets_file(os.environ)
+    url = args.url or f"http://127.0.0.1:{Settings.from_env().port}"
+    params = {k: v for k, v in (("from", args.start), ("to", args.end),
+                                ("squadron", args.squadron)) if v}
+    resp = requests.get(f"{url}/api/stats", params={**params, "format": "text"}, timeout=10,
+                        headers={"Authorization": f"Bearer {os.environ.get('API_TOKEN', '')}"})
+    print(resp.text)
+    return 0 if resp.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="社区城管助手")
@@ -64,10 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--sender", default="张三", help="display name of the resident")
     sim.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
     sim.add_argument("text")
+    act = sub.add_parser("act", help="an officer's action on a ticket, through the API")
+    act.add_argument("ticket", help="ticket number, e.g. CY20261126-0001")
+    act.add_argument("action", help="接单 到场 办结 转派 退回 升级 (or accept, resolve, ...)")
+    act.add_argument("note", nargs="*", help="resolution note, reason, or transfer target")
+    act.add_argument("--officer", "--as", dest="officer", required=True, help="officer userid")
+    act.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
+    stats = sub.add_parser("stats", help="figures for leaders, from the running service")
+    stats.add_argument("--from", dest="start", help="YYYY-MM-DD (default: first of the month)")
+    stats.add_argument("--to", dest="end", help="YYYY-MM-DD, exclusive (default: tomorrow)")
+    stats.add_argument("--squadron", help="squadron code, e.g. chengyang")
+    stats.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     commands = {"run": cmd_run, "check-config": cmd_check_config, "migrate": cmd_migrate,
-                "simulate": cmd_simulate}
+                "simulate": cmd_simulate, "act": cmd_act, "stats": cmd_stats}
     return commands[args.command](args)
 
 

@@ -52,29 +52,33 @@ def _run(desk: TicketDesk, ticket: Ticket, req: ActionRequest) -> str:
 @actions_bp.post("/tickets/<no>/actions")
 def act(no: str):
     """Apply one action; 403 for a refusal, 409 for an illegal transition, 404 unknown ticket."""
-    services = current_app.extensions["cgbot"]
     try:
         req = ActionRequest.model_validate(request.get_json(force=True, silent=True) or {})
     except ValidationError as exc:
         errors = [".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
         log.warning("ticket %s: bad action request: %s", no, errors)
         return jsonify({"error": "invalid action", "fields": errors}), 400
-    now = services.clock()
+    status, body = perform(no, req)
+    return jsonify(body), status
+
+
+def perform(no: str, req: ActionRequest) -> tuple[int, dict]:
+    """Run `req` on ticket `no` in one transaction; then queue its sends and timers."""
+    services = current_app.extensions["cgbot"]
     with services.store.session() as s:
         ticket = s.scalar(select(Ticket).where(Ticket.no == no).with_for_update())
         if ticket is None:
-            return jsonify({"error": f"ticket {no} not found"}), 404
-        desk = TicketDesk(s, services.config, now)
+            return 404, {"error": f"ticket {no} not found"}
+        desk = TicketDesk(s, services.config, services.clock())
         try:
             message = _run(desk, ticket, req)
         except actions.PermissionDenied as exc:
             log.warning("ticket %s: %s refused %s: %s", no, req.actor, req.action, exc)
-            return jsonify({"error": str(exc)}), 403
+            return 403, {"error": str(exc)}
         except IllegalTransition as exc:
-            return jsonify({"error": str(exc)}), 409
+            return 409, {"error": str(exc)}
         s.flush()
         sends, armed = [r.id for r in desk.sends.recorded], list(desk.timers.armed)
     after_commit(services.intake.queue, services.clock, sends, armed)
-    log.info("ticket %s: %s by %s via API", no, req.action, req.actor)
-    return jsonify({"ok": True, "message": message,
-                    "ticket": ticket_json(services.store.ticket(no))})
+    log.info("ticket %s: %s by %s", no, req.action, req.actor)
+    return 200, {"ok": True, "message": message, "ticket": ticket_json(services.store.ticket(no))}

@@ -50,6 +50,7 @@ def _error(description: str) -> dict:
 @cache
 def openapi_document() -> dict:
     """Build the document once per process."""
+    from bot.actions_api import ActionRequest
     from bot.bridge import BridgeMessage
 
     bearer = [{"bearer": []}]
@@ -67,6 +68,7 @@ def openapi_document() -> dict:
             },
             "schemas": {
                 "BridgeMessage": BridgeMessage.model_json_schema(),
+                "ActionRequest": ActionRequest.model_json_schema(),
                 "Ticket": _ticket_schema(),
                 "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
             },
@@ -115,6 +117,27 @@ def openapi_document() -> dict:
             "/api/openapi.json": {"get": {
                 "summary": "This document (no token needed)", "security": [],
                 "responses": {"200": {"description": "the OpenAPI 3.1 document"}},
+            }},
+            "/api/tickets/{no}/actions": {"post": {
+                "summary": "An officer's action (same rules as the WeCom commands)",
+                "security": bearer,
+                "parameters": [{"name": "no", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "requestBody": {"required": True,
+                                **_json({"$ref": "#/components/schemas/ActionRequest"})},
+                "responses": {"200": {"description": "done; the ticket after the action"},
+                              "400": _error("malformed action"), "401": _error("bad token"),
+                              "403": _error("not the actor's station or squadron"),
+                              "404": _error("no such ticket"),
+                              "409": _error("not allowed in the ticket's state")},
+            }},
+            "/api/stats": {"get": {
+                "summary": "Figures for leaders: incidents, amounts by unit, on-time rates",
+                "security": bearer,
+                "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                               for n in ("from", "to", "squadron", "format")],
+                "responses": {"200": {"description": "figures (JSON, or text with format=text)"},
+                              "400": _error("bad dates or squadron"), "401": _error("bad token")},
             }},
             "/api/outbox": {"get": {
                 "summary": "What the bot sent and to whom", "security": bearer,

@@ -37,28 +37,77 @@ TICKET_PAGE = """<!doctype html>
 <h2>处理记录</h2>
 <ol>{% for e in t.events %}<li>{{ local(e.at) }}
 {{ names.get(e.to_status, e.to_status) }} {{ e.note or "" }}</li>{% endfor %}</ol>
+{% if notice %}<p style="background:#ffe;padding:.5em"><b>{{ notice }}</b></p>{% endif %}
+{% if officer %}
+<h2>操作（{{ officer_name }}）</h2>
+<form method="post" action="{{ action_url }}">
+<p><select name="action">
+<option value="accept">接单</option><option value="arrive">到场</option>
+<option value="resolve">办结</option><option value="transfer">转派</option>
+<option value="return">退回</option><option value="escalate">升级</option></select></p>
+<p><input name="note" placeholder="办结情况 / 退回或升级原因，如：已拆除 约12平方米" style="width:100%"></p>
+<p><input name="target" placeholder="转派给（队员姓名）" style="width:100%"></p>
+<p><button type="submit">提交</button></p>
+</form>
+{% else %}
 <p>在企业微信中回复「接单 {{ t.no }}」即可接单。</p>
+{% endif %}
 </body></html>"""
 
 
+def _signed(no: str) -> bool:
+    """The link's sig covers the ticket number, and the officer `u` when the link carries one."""
+    key = current_app.extensions["cgbot"].secrets.get("api_token")
+    user = request.args.get("u")
+    return ticket_sig_ok(key, f"{no}:{user}" if user else no, request.args.get("sig"))
+
+
+def _forbidden(no: str):
+    log.warning("%s /tickets/%s: 403 missing or bad sig", request.method, no)
+    return FORBIDDEN_PAGE, 403, {"Content-Type": "text/html; charset=utf-8"}
+
+
 @pages_bp.get("/tickets/<no>")
-def ticket_page(no: str):
+def ticket_page(no: str, notice: str | None = None):
     """The ticket page linked from officers' pushes; only a link signed with API_TOKEN opens it."""
     services = current_app.extensions["cgbot"]
     # Checked before the lookup, so a stranger cannot even learn which numbers exist.
-    if not ticket_sig_ok(services.secrets.get("api_token"), no, request.args.get("sig")):
-        log.warning("GET /tickets/%s: 403 missing or bad sig", no)
-        return FORBIDDEN_PAGE, 403, {"Content-Type": "text/html; charset=utf-8"}
+    if not _signed(no):
+        return _forbidden(no)
     ticket = services.store.ticket(no)
     if ticket is None:
         abort(404)
     config = services.config
     local = lambda at: local_time(at, config.tz)  # noqa: E731
+    officer = request.args.get("u")
+    person = config.officer(officer) if officer else None
     return render_template_string(
         TICKET_PAGE, t=ticket, status=status_name(ticket.status),
         category=config.categories[ticket.category].zh, station=config.station(ticket.station).name,
-        accept_by=local(ticket.accept_by), local=local, names=STATUS_NAMES,
+        accept_by=local(ticket.accept_by), local=local, names=STATUS_NAMES, notice=notice,
+        officer=person is not None, officer_name=person.name if person else "",
+        action_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/act?", 1),
     )
+
+
+@pages_bp.post("/tickets/<no>/act")
+def ticket_action(no: str):
+    """A form post from the page: the officer named by the signed link acts, same rules as chat."""
+    from bot.actions_api import ActionRequest, perform
+
+    if not _signed(no) or not request.args.get("u"):
+        return _forbidden(no)
+    try:
+        req = ActionRequest(actor=request.args["u"], action=request.form.get("action", ""),
+                            note=request.form.get("note", ""),
+                            target=request.form.get("target") or None)
+    except ValueError:
+        return ticket_page(no, notice="请选择有效的操作")
+    status, body = perform(no, req)
+    notice = body.get("message") or body.get("error")
+    if status == 404:
+        abort(404)
+    return ticket_page(no, notice=notice)
 
 
 def local_time(at: datetime | None, tz) -> str:

@@ -72,7 +72,7 @@ class WeComSender:
         # Signed only here: the outbox keeps the plain URL, so the key never lands in the database.
         if not (self.link_key and row.ticket_no):
             return row.url
-        return signed_ticket_url(row.url, self.link_key, row.ticket_no)
+        return signed_ticket_url(row.url, self.link_key, row.ticket_no, row.recipient)
 
 
 class WeChatSender:

@@ -45,9 +45,11 @@ def ticket_sig(key: str, ticket_no: str) -> str:
     return digest[:TICKET_SIG_CHARS]
 
 
-def signed_ticket_url(url: str, key: str, ticket_no: str) -> str:
-    """`url` with the ticket signature appended as a query parameter."""
+def signed_ticket_url(url: str, key: str, ticket_no: str, userid: str | None = None) -> str:
+    """`url` with the signature appended; with `userid` the link also lets that officer act."""
     separator = "&" if "?" in url else "?"
+    if userid:
+        return f"{url}{separator}u={userid}&sig={ticket_sig(key, f'{ticket_no}:{userid}')}"
     return f"{url}{separator}sig={ticket_sig(key, ticket_no)}"
 
 

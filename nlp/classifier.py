@@ -60,6 +60,7 @@ class Classifier:
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = frozenset(lexicon.setting("roads", ()) or ())
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
+        self.fire_lane_weight = float(lexicon.setting("fire_lane_weight", 3.5))
         self.rule_weight = float(lexicon.setting("rule_weight", 0.5))
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
         self.ask_band = (float(lexicon.setting("ask_low", 0.3)), float(lexicon.setting("ask_high", 0.7)))
@@ -137,10 +138,10 @@ class Classifier:
         weight = self.model_weight
         return max(p_cat, key=lambda c: a.category_scores.get(c, 0.0) + weight * p_cat[c])
 
-    @staticmethod
-    def _rule_override(a: Analysis) -> str | None:
-        """A named fire lane wins over every other category (taxonomy rule)."""
-        return "fire_lane_blocked" if a.category_hits.get("fire_lane_blocked") else None
+    def _rule_override(self, a: Analysis) -> str | None:
+        """A named fire lane (a keyword of weight >= fire_lane_weight) wins over every category."""
+        hits = a.category_hits.get("fire_lane_blocked", ())
+        return "fire_lane_blocked" if any(w >= self.fire_lane_weight for _, w in hits) else None
 
     def _urgent(self, a: Analysis, category: str | None) -> bool:
         """Urgent by category default, or because someone is in danger now."""

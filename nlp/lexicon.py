@@ -12,6 +12,12 @@ from typing import Any
 import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
+# The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
+TAXONOMY_CODES = (
+    "fire_lane_blocked", "illegal_construction", "clutter", "garbage", "dog_nuisance", "stray_dog",
+    "green_damage", "nonmotor_parking", "street_vending", "outdoor_bbq", "illegal_ads", "ground_lock",
+    "live_poultry", "construction_nuisance", "other",
+)
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,6 @@ def _defaults() -> dict:
         return yaml.safe_load(fh)
 
 
-@lru_cache(maxsize=1)
-def default_keywords() -> dict[str, dict[str, float]]:
-    """Packaged category keywords (nlp/data/keywords.yaml), merged under config's."""
-    with open(DATA_DIR / "keywords.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 def _merge(base: Any, extra: Any) -> Any:
     """Config over defaults: dicts merge by key, lists are unioned, scalars replaced."""
     if isinstance(base, dict) and isinstance(extra, dict):
@@ -115,13 +114,11 @@ def _merge(base: Any, extra: Any) -> Any:
 
 
 def _categories(raw: Mapping[str, Any]) -> dict[str, Category]:
-    """Categories from config; packaged keywords fill in, config weights win."""
-    defaults = default_keywords()
-    codes = list(raw) or list(defaults)
+    """Categories with their keyword weights, all from config (the taxonomy codes when absent)."""
     out = {}
-    for code in codes:
+    for code in list(raw) or list(TAXONOMY_CODES):
         spec = raw.get(code) or {}
-        words = {**defaults.get(code, {}), **(spec.get("keywords") or {})}
+        words = spec.get("keywords") or {}
         out[code] = Category(
             code=code,
             zh=str(spec.get("zh", code)),

@@ -129,8 +129,9 @@ def test_wecom_push_is_a_text_card_with_signed_link(post_message, wecom_runtime,
     assert "CY20261126-0001" in card["textcard"]["title"]
     assert push.url.endswith("/tickets/CY20261126-0001") and "sig=" not in push.url
     key = TEST_SECRETS["API_TOKEN"].encode()
-    sig = hmac.new(key, b"CY20261126-0001", hashlib.sha256).hexdigest()[:16]
-    assert card["textcard"]["url"] == f"{push.url}?sig={sig}"
+    signed = f"CY20261126-0001:{push.recipient}".encode()  # the link lets this officer act
+    sig = hmac.new(key, signed, hashlib.sha256).hexdigest()[:16]
+    assert card["textcard"]["url"] == f"{push.url}?u={push.recipient}&sig={sig}"
 
 
 def test_wecom_busy_twice_then_sent_on_third_attempt(post_message, wecom_runtime, work, store,
