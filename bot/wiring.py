@@ -21,7 +21,7 @@ def build_services(settings: Settings) -> Services:
     if not settings.redis_url:
         raise SystemExit("REDIS_URL is not set (use `make run` for the embedded Redis)")
     store = Store(make_engine(settings.database_url))
-    queue = JobQueue(connect(settings.redis_url))
+    queue = JobQueue(connect(settings.redis_url, fail_fast=True))
     return Services(
         config=config,
         secrets=Secrets(config.secrets.model_dump(), os.environ),

