@@ -55,8 +55,15 @@ def build(tmp: Path, redis_url: str):
     secrets = Secrets(config.secrets.model_dump(), ENV)
     from nlp import Classifier, Lexicon
 
-    runtime.install(runtime.Runtime(config, store, queue, Classifier(Lexicon.from_mapping(raw)),
-                                    build_senders(config, secrets)))
+    runtime.install(
+        runtime.Runtime(
+            config,
+            store,
+            queue,
+            Classifier(Lexicon.from_mapping(raw)),
+            build_senders(config, secrets),
+        )
+    )
     return create_app(Services(config, secrets, store, Intake(store, queue))), config, queue
 
 
@@ -65,10 +72,17 @@ def post_all(client, config, n: int) -> list[float]:
     groups = [c.groups[0] for c in config.communities]
     latencies = []
     for i in range(n):
-        body = json.dumps({"msg_id": f"b{i}", "group_id": groups[i % len(groups)],
-                           "sender_id": f"u{i}", "sender_name": f"居民{i}",
-                           "text": SAMPLES[i % len(SAMPLES)], "sent_at": int(time.time())},
-                          ensure_ascii=False).encode()
+        body = json.dumps(
+            {
+                "msg_id": f"b{i}",
+                "group_id": groups[i % len(groups)],
+                "sender_id": f"u{i}",
+                "sender_name": f"居民{i}",
+                "text": SAMPLES[i % len(SAMPLES)],
+                "sent_at": int(time.time()),
+            },
+            ensure_ascii=False,
+        ).encode()
         t = time.perf_counter()
         resp = client.post("/api/messages", data=body, headers=signed_headers("bench-secret", body))
         latencies.append(time.perf_counter() - t)
@@ -84,15 +98,20 @@ def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as d, EmbeddedRedis(Path(d) / "redis") as redis:
         app, config, queue = build(Path(d), redis.url)
         lat = sorted(post_all(app.test_client(), config, n))
-        print(f"intake: {n} messages, {n / sum(lat):.0f} req/s (one process), "
-              f"p50 {statistics.median(lat) * 1000:.1f} ms, p99 {lat[int(n * 0.99) - 1] * 1000:.1f} ms")
+        print(
+            f"intake: {n} messages, {n / sum(lat):.0f} req/s (one process), "
+            f"p50 {statistics.median(lat) * 1000:.1f} ms, "
+            f"p99 {lat[int(n * 0.99) - 1] * 1000:.1f} ms"
+        )
         t = time.perf_counter()
         make_worker(queue.redis).work(burst=True)
         elapsed = time.perf_counter() - t
         store = runtime.current().store
         tickets = len(store.tickets(limit=10_000))
-        print(f"worker: {n} messages -> {tickets} tickets in {elapsed:.2f} s, "
-              f"{n / elapsed:.0f} messages/s end to end (incl. deliveries), one SimpleWorker")
+        print(
+            f"worker: {n} messages -> {tickets} tickets in {elapsed:.2f} s, "
+            f"{n / elapsed:.0f} messages/s end to end (incl. deliveries), one SimpleWorker"
+        )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ def cmd_check_config(args) -> int:
     except ConfigError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 2
-    print(f"{path}: OK ({len(config.squadrons)} squadrons, {len(config.stations)} stations, "
-          f"{len(config.communities)} communities)")
+    print(
+        f"{path}: OK ({len(config.squadrons)} squadrons, {len(config.stations)} stations, "
+        f"{len(config.communities)} communities)"
+    )
     return 0
 
 
@@ -66,10 +68,15 @@ def cmd_stats(args) -> int:
 
     load_secrets_file(os.environ)
     url = args.url or f"http://127.0.0.1:{Settings.from_env().port}"
-    params = {k: v for k, v in (("from", args.start), ("to", args.end),
-                                ("squadron", args.squadron)) if v}
-    resp = requests.get(f"{url}/api/stats", params={**params, "format": "text"}, timeout=10,
-                        headers={"Authorization": f"Bearer {os.environ.get('API_TOKEN', '')}"})
+    params = {
+        k: v for k, v in (("from", args.start), ("to", args.end), ("squadron", args.squadron)) if v
+    }
+    resp = requests.get(
+        f"{url}/api/stats",
+        params={**params, "format": "text"},
+        timeout=10,
+        headers={"Authorization": f"Bearer {os.environ.get('API_TOKEN', '')}"},
+    )
     print(resp.text)
     return 0 if resp.ok else 1
 
@@ -100,8 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    commands = {"run": cmd_run, "check-config": cmd_check_config, "migrate": cmd_migrate,
-                "simulate": cmd_simulate, "act": cmd_act, "stats": cmd_stats}
+    commands = {
+        "run": cmd_run,
+        "check-config": cmd_check_config,
+        "migrate": cmd_migrate,
+        "simulate": cmd_simulate,
+        "act": cmd_act,
+        "stats": cmd_stats,
+    }
     return commands[args.command](args)
 
 

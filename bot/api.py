@@ -42,8 +42,11 @@ def list_tickets():
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
         return jsonify({"error": "limit and offset must be integers"}), 400
-    filters = {k: request.args[k] for k in ("status", "station", "community", "category")
-               if request.args.get(k)}
+    filters = {
+        k: request.args[k]
+        for k in ("status", "station", "community", "category")
+        if request.args.get(k)
+    }
     tickets = services().store.tickets(limit=limit, offset=offset, **filters)
     return jsonify({"tickets": [ticket_json(t) for t in tickets]})
 
@@ -73,11 +76,16 @@ def get_message(channel: str, msg_id: str):
     message, replies = view
     ticket_no = (message.outcome or {}).get("ticket_no")
     ticket = services().store.ticket(ticket_no) if ticket_no else None
-    return jsonify({
-        "channel": message.channel, "msg_id": message.msg_id, "state": message.state,
-        "outcome": message.outcome, "ticket": ticket_json(ticket) if ticket else None,
-        "replies": [outbox_json(r) for r in replies],
-    })
+    return jsonify(
+        {
+            "channel": message.channel,
+            "msg_id": message.msg_id,
+            "state": message.state,
+            "outcome": message.outcome,
+            "ticket": ticket_json(ticket) if ticket else None,
+            "replies": [outbox_json(r) for r in replies],
+        }
+    )
 
 
 @api_bp.get("/openapi.json")
@@ -108,7 +116,8 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
         "station": t.station,
         "station_name": config.station(t.station).name,
         "officer": {"userid": t.officer, "name": officer.name if officer else t.officer}
-        if t.officer else None,
+        if t.officer
+        else None,
         "reporter": t.reporter_name,
         "reporters": t.reporters,
         "place": t.place,
@@ -123,8 +132,14 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
     }
     if with_events:
         data["events"] = [
-            {"at": _iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_status,
-             "to": e.to_status, "note": e.note}
+            {
+                "at": _iso(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "note": e.note,
+            }
             for e in t.events
         ]
     return data
@@ -133,8 +148,18 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
 def outbox_json(r: Outbox) -> dict:
     """One recorded send."""
     return {
-        "id": r.id, "kind": r.kind, "channel": r.channel, "recipient": r.recipient,
-        "mention": r.mention, "ticket_no": r.ticket_no, "title": r.title, "text": r.text,
-        "url": r.url, "state": r.state, "attempts": r.attempts, "error": r.error,
-        "created_at": _iso(r.created_at), "sent_at": _iso(r.sent_at),
+        "id": r.id,
+        "kind": r.kind,
+        "channel": r.channel,
+        "recipient": r.recipient,
+        "mention": r.mention,
+        "ticket_no": r.ticket_no,
+        "title": r.title,
+        "text": r.text,
+        "url": r.url,
+        "state": r.state,
+        "attempts": r.attempts,
+        "error": r.error,
+        "created_at": _iso(r.created_at),
+        "sent_at": _iso(r.sent_at),
     }

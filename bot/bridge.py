@@ -49,9 +49,14 @@ class BridgeMessage(BaseModel):
     def to_incoming(self) -> IncomingMessage:
         """The internal message."""
         return IncomingMessage(
-            channel="bridge", msg_id=self.msg_id, group_id=self.group_id,
-            sender_id=self.sender_id, sender_name=self.sender_name, text=self.text,
-            sent_at=self.sent_at, mentions=tuple(self.mentions),
+            channel="bridge",
+            msg_id=self.msg_id,
+            group_id=self.group_id,
+            sender_id=self.sender_id,
+            sender_name=self.sender_name,
+            text=self.text,
+            sent_at=self.sent_at,
+            mentions=tuple(self.mentions),
             kind="image" if self.model_extra.get("image") and not self.text else "text",
             extra=dict(self.model_extra),
         )
@@ -75,9 +80,14 @@ def receive_message():
     if not secret:
         return _error(503, f"{services.secrets.env_name('bridge_secret')} is not set")
     body = request.get_data(cache=True)
-    reason = verify(secret, request.headers.get("X-Timestamp", ""),
-                    request.headers.get("X-Signature", ""), body,
-                    services.config.service.replay_window_seconds, time.time())
+    reason = verify(
+        secret,
+        request.headers.get("X-Timestamp", ""),
+        request.headers.get("X-Signature", ""),
+        body,
+        services.config.service.replay_window_seconds,
+        time.time(),
+    )
     if reason:
         return _error(401, reason)
     try:
@@ -89,8 +99,12 @@ def receive_message():
     try:
         message = BridgeMessage.model_validate(payload)
     except ValidationError as exc:
-        return _error(400, "invalid message", fields=_field_errors(exc),
-                      msg_id=str(payload.get("msg_id", ""))[:128])
+        return _error(
+            400,
+            "invalid message",
+            fields=_field_errors(exc),
+            msg_id=str(payload.get("msg_id", ""))[:128],
+        )
     receipt = services.intake.accept(message.to_incoming())
     return jsonify({"accepted": True, "msg_id": receipt.msg_id, "duplicate": receipt.duplicate})
 

@@ -13,9 +13,9 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 from flask import Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
 from wechatpy.exceptions import WeChatException
 from wechatpy.utils import WeChatSigner
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.message import IncomingMessage
 
@@ -208,8 +208,12 @@ def record(endpoint: str, parsed, message: IncomingMessage | None) -> Response:
         log.info("%s: ignored %s %s from %s", endpoint, parsed.type, event, parsed.source)
         return success()
     if not message.msg_id:
-        log.warning("%s: %s message without MsgId from %s, not stored",
-                    endpoint, message.kind, message.sender_id)
+        log.warning(
+            "%s: %s message without MsgId from %s, not stored",
+            endpoint,
+            message.kind,
+            message.sender_id,
+        )
         return success()
     receipt = services().intake.accept(message)
     if receipt.duplicate:

@@ -1,4 +1,4 @@
-"""Record an accepted message, then enqueue its processing. No NLP here: the request must stay fast."""
+"""Record an accepted message, then enqueue it. No NLP here: the request must stay fast."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Enqueuer(Protocol):
 
 
 class Intake:
-    """Stores a message (unique on channel + msg_id) before the request returns, then enqueues it."""
+    """Stores a message (unique on channel + msg_id) before the request returns; then enqueues."""
 
     def __init__(self, store: Store, queue: Enqueuer):
         self.store = store
@@ -46,9 +46,14 @@ class Intake:
     def _enqueue(self, pk: int, message: IncomingMessage) -> None:
         try:
             self.queue.process_message(pk)
-        except Exception:  # the row is stored: the reaper re-enqueues it, so the sender still gets 200
-            log.exception("message %s/%s: enqueue failed, left for the reaper",
-                          message.channel, message.msg_id)
+        except (
+            Exception
+        ):  # the row is stored: the reaper re-enqueues it, so the sender still gets 200
+            log.exception(
+                "message %s/%s: enqueue failed, left for the reaper",
+                message.channel,
+                message.msg_id,
+            )
 
 
 def _row(message: IncomingMessage) -> dict:

@@ -22,7 +22,8 @@ TICKET_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>工单 {{ t.no }}</title>
-<style>body{font-family:sans-serif;margin:1em;max-width:40em}dt{color:#666}dd{margin:0 0 .6em}</style>
+<style>body{font-family:sans-serif;margin:1em;max-width:40em}
+dt{color:#666}dd{margin:0 0 .6em}</style>
 </head><body>
 <h1>工单 {{ t.no }}{% if t.urgent %} <small style="color:#c00">紧急</small>{% endif %}</h1>
 <dl>
@@ -45,7 +46,8 @@ TICKET_PAGE = """<!doctype html>
 <option value="accept">接单</option><option value="arrive">到场</option>
 <option value="resolve">办结</option><option value="transfer">转派</option>
 <option value="return">退回</option><option value="escalate">升级</option></select></p>
-<p><input name="note" placeholder="办结情况 / 退回或升级原因，如：已拆除 约12平方米" style="width:100%"></p>
+<p><input name="note" style="width:100%"
+ placeholder="办结情况 / 退回或升级原因，如：已拆除 约12平方米"></p>
 <p><input name="target" placeholder="转派给（队员姓名）" style="width:100%"></p>
 <p><button type="submit">提交</button></p>
 </form>
@@ -82,10 +84,17 @@ def ticket_page(no: str, notice: str | None = None):
     officer = request.args.get("u")
     person = config.officer(officer) if officer else None
     return render_template_string(
-        TICKET_PAGE, t=ticket, status=status_name(ticket.status),
-        category=config.categories[ticket.category].zh, station=config.station(ticket.station).name,
-        accept_by=local(ticket.accept_by), local=local, names=STATUS_NAMES, notice=notice,
-        officer=person is not None, officer_name=person.name if person else "",
+        TICKET_PAGE,
+        t=ticket,
+        status=status_name(ticket.status),
+        category=config.categories[ticket.category].zh,
+        station=config.station(ticket.station).name,
+        accept_by=local(ticket.accept_by),
+        local=local,
+        names=STATUS_NAMES,
+        notice=notice,
+        officer=person is not None,
+        officer_name=person.name if person else "",
         action_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/act?", 1),
     )
 
@@ -98,9 +107,12 @@ def ticket_action(no: str):
     if not _signed(no) or not request.args.get("u"):
         return _forbidden(no)
     try:
-        req = ActionRequest(actor=request.args["u"], action=request.form.get("action", ""),
-                            note=request.form.get("note", ""),
-                            target=request.form.get("target") or None)
+        req = ActionRequest(
+            actor=request.args["u"],
+            action=request.form.get("action", ""),
+            note=request.form.get("note", ""),
+            target=request.form.get("target") or None,
+        )
     except ValueError:
         return ticket_page(no, notice="请选择有效的操作")
     status, body = perform(no, req)

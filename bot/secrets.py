@@ -1,4 +1,4 @@
-"""Secrets come from the environment (or an untracked file loaded into it); config.yaml only names them."""
+"""Secrets come from the environment (or an untracked file); config.yaml only names them."""
 
 from __future__ import annotations
 

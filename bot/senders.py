@@ -25,8 +25,14 @@ class ConsoleSender:
     """The default notifier: the outbox table is the record; the log shows the push."""
 
     def send(self, row: Outbox) -> None:
-        log.info("outbox %s [%s -> %s] %s %s", row.id, row.kind, row.recipient, row.title or "",
-                 row.text.replace("\n", " / "))
+        log.info(
+            "outbox %s [%s -> %s] %s %s",
+            row.id,
+            row.kind,
+            row.recipient,
+            row.title or "",
+            row.text.replace("\n", " / "),
+        )
 
 
 class BridgeSender:
@@ -40,8 +46,12 @@ class BridgeSender:
             ConsoleSender().send(row)
             return
         body = json.dumps(_bridge_payload(row), ensure_ascii=False).encode()
-        resp = requests.post(self.reply_url, data=body, headers=signed_headers(self.secret, body),
-                             timeout=self.timeout)
+        resp = requests.post(
+            self.reply_url,
+            data=body,
+            headers=signed_headers(self.secret, body),
+            timeout=self.timeout,
+        )
         resp.raise_for_status()
 
 
@@ -63,8 +73,14 @@ class WeComSender:
 
     def send(self, row: Outbox) -> None:
         if row.kind == "push" and row.url:
-            wxclients.send_officer_card(self.client, self.agent_id, row.recipient, row.title or "",
-                                        row.text, self._link(row))
+            wxclients.send_officer_card(
+                self.client,
+                self.agent_id,
+                row.recipient,
+                row.title or "",
+                row.text,
+                self._link(row),
+            )
         else:
             wxclients.send_officer_text(self.client, self.agent_id, row.recipient, row.text)
 
@@ -90,8 +106,9 @@ def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
     timeout = config.channels.http_timeout_seconds
     senders: dict[str, Sender] = {
         "console": ConsoleSender(),
-        "bridge": BridgeSender(secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "",
-                               timeout),
+        "bridge": BridgeSender(
+            secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "", timeout
+        ),
     }
     senders["wecom"] = _wecom_sender(config, secrets, storage)
     wechat = wxclients.build_wechat_client(config, secrets, storage)
@@ -106,7 +123,9 @@ def _wecom_sender(config, secrets, storage) -> Sender:
         return ConsoleSender()
     agent_id = secrets.get("wecom_agent_id")
     if not (agent_id and agent_id.isdigit()):  # wxclients sends int(agent_id)
-        log.warning("%s is unset or not a number: WeCom pushes go to the console log",
-                    secrets.env_name("wecom_agent_id"))
+        log.warning(
+            "%s is unset or not a number: WeCom pushes go to the console log",
+            secrets.env_name("wecom_agent_id"),
+        )
         return ConsoleSender()
     return WeComSender(client, agent_id, secrets.get("api_token"))

@@ -15,12 +15,16 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def signed_headers(secret: str, body: bytes, now: float | None = None) -> dict[str, str]:
     """The `X-Timestamp` and `X-Signature` headers for `body`."""
     ts = str(int(now if now is not None else time.time()))
-    return {"X-Timestamp": ts, "X-Signature": sign(secret, ts, body),
-            "Content-Type": "application/json"}
+    return {
+        "X-Timestamp": ts,
+        "X-Signature": sign(secret, ts, body),
+        "Content-Type": "application/json",
+    }
 
 
-def verify(secret: str, timestamp: str, signature: str, body: bytes, window: int,
-           now: float) -> str | None:
+def verify(
+    secret: str, timestamp: str, signature: str, body: bytes, window: int, now: float
+) -> str | None:
     """None when valid; otherwise the reason (stale, malformed or bad signature)."""
     if not timestamp or not signature:
         return "missing X-Timestamp or X-Signature"

@@ -26,12 +26,21 @@ def simulate(config: Config, url: str, community: str, text: str, sender: str) -
         print("BRIDGE_SECRET / API_TOKEN unset: start the service with `make run` first")
         return 2
     msg_id = f"sim-{uuid.uuid4().hex[:12]}"
-    body = json.dumps({
-        "msg_id": msg_id, "group_id": found.groups[0], "sender_id": f"sim_{sender}",
-        "sender_name": sender, "text": text, "sent_at": int(time.time()), "mentions": [],
-    }, ensure_ascii=False).encode()
-    resp = requests.post(f"{url}/api/messages", data=body, headers=signed_headers(secret, body),
-                         timeout=10)
+    body = json.dumps(
+        {
+            "msg_id": msg_id,
+            "group_id": found.groups[0],
+            "sender_id": f"sim_{sender}",
+            "sender_name": sender,
+            "text": text,
+            "sent_at": int(time.time()),
+            "mentions": [],
+        },
+        ensure_ascii=False,
+    ).encode()
+    resp = requests.post(
+        f"{url}/api/messages", data=body, headers=signed_headers(secret, body), timeout=10
+    )
     print(f"POST /api/messages -> {resp.status_code} {resp.text.strip()}")
     if resp.status_code != 200:
         return 1
@@ -49,8 +58,10 @@ def _wait_processed(url: str, token: str, msg_id: str) -> dict | None:
     while time.monotonic() < deadline:
         resp = requests.get(f"{url}/api/messages/bridge/{msg_id}", headers=headers, timeout=10)
         view = resp.json() if resp.ok else None
-        if view and view["state"] != "received" and all(
-            r["state"] != "pending" for r in view["replies"]
+        if (
+            view
+            and view["state"] != "received"
+            and all(r["state"] != "pending" for r in view["replies"])
         ):
             return view
         time.sleep(0.3)
@@ -67,6 +78,8 @@ def _print_view(view: dict) -> None:
     ticket = view.get("ticket")
     if ticket:
         officer = ticket["officer"]["name"] if ticket["officer"] else "—"
-        print(f"工单 / ticket: {ticket['no']} {ticket['status_name']} {ticket['category_name']} "
-              f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} "
-              f"{officer}")
+        print(
+            f"工单 / ticket: {ticket['no']} {ticket['status_name']} {ticket['category_name']} "
+            f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} "
+            f"{officer}"
+        )

@@ -70,8 +70,11 @@ def receive() -> Response:
         return edge.bad_request(ENDPOINT, f"未知加密方式 / unknown encrypt_type {mode[:20]}")
     if edge.services().secrets.get("wechat_encoding_aes_key"):
         # The plain signature does not cover the body: once safe mode is set up, insist on it.
-        return edge.forbidden(ENDPOINT, "plain mode while safe mode is configured",
-                              "需要安全模式 / safe mode required")
+        return edge.forbidden(
+            ENDPOINT,
+            "plain mode while safe mode is configured",
+            "需要安全模式 / safe mode required",
+        )
     return _receive_plain(token, body)
 
 

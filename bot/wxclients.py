@@ -96,8 +96,9 @@ def _check_recipients(client, result: dict, userid: str) -> dict:
     return result
 
 
-def send_officer_card(client, agent_id, userid: str, title: str, description: str,
-                      url: str) -> dict:
+def send_officer_card(
+    client, agent_id, userid: str, title: str, description: str, url: str
+) -> dict:
     """Send a WeCom text card to one officer; raises WeChatClientException on API errors."""
     result = client.message.send_text_card(int(agent_id), userid, title, description, url)
     return _check_recipients(client, result, userid)

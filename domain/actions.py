@@ -14,9 +14,14 @@ from domain.tickets import TicketDesk
 AMOUNT = re.compile(r"(?:约|共|计)?\s*(\d+(?:\.\d+)?)\s*(平方米|平米|㎡|处|辆|只|张|起)")
 UNIT_ALIASES = {"平米": "平方米", "㎡": "平方米"}
 RETURN_HANDLERS = (  # who residents should call instead, by the words of the officer's reason
-    ("物业", "小区物业"), ("公安", "派出所（110）"), ("派出所", "派出所（110）"),
-    ("交警", "交警部门（122）"), ("环保", "生态环境部门"), ("住建", "住建部门"),
-    ("市场监管", "市场监管部门"), ("社区", "社区居委会"),
+    ("物业", "小区物业"),
+    ("公安", "派出所（110）"),
+    ("派出所", "派出所（110）"),
+    ("交警", "交警部门（122）"),
+    ("环保", "生态环境部门"),
+    ("住建", "住建部门"),
+    ("市场监管", "市场监管部门"),
+    ("社区", "社区居委会"),
 )
 
 
@@ -42,8 +47,11 @@ def accept(desk: TicketDesk, ticket: Ticket, actor: str) -> str:
     may_act(desk, actor, ticket)
     desk.transition(ticket, "accept", actor, f"{desk.name_of(actor)} 接单")
     ticket.officer, ticket.accepted_at = actor, desk.now
-    desk.sends.tell_reporter(ticket, texts.fmt(texts.RESIDENT_ACCEPTED, no=ticket.no),
-                             f"accepted:{ticket.no}:{ticket.round}")
+    desk.sends.tell_reporter(
+        ticket,
+        texts.fmt(texts.RESIDENT_ACCEPTED, no=ticket.no),
+        f"accepted:{ticket.no}:{ticket.round}",
+    )
     return texts.fmt(texts.ACCEPTED_OK, no=ticket.no)
 
 
@@ -69,9 +77,13 @@ def resolve(desk: TicketDesk, ticket: Ticket, actor: str, note: str) -> str:
     amount, unit = parse_amount(note)
     desk.transition(ticket, "resolve", actor, note)
     ticket.resolved_at = desk.now
-    ticket.resolution = {"note": note, "amount": amount,
-                         "unit": unit or desk.config.categories[ticket.category].unit,
-                         "photos": [], "by": actor}
+    ticket.resolution = {
+        "note": note,
+        "amount": amount,
+        "unit": unit or desk.config.categories[ticket.category].unit,
+        "photos": [],
+        "by": actor,
+    }
     wait = timedelta(hours=desk.config.time_limits.satisfaction_wait_hours)
     desk.timers.arm(ticket, "close", desk.now + wait)
     ask_satisfaction(desk, ticket, note)
@@ -129,15 +141,22 @@ def reopen(desk: TicketDesk, ticket: Ticket, actor: str) -> None:
     desk.transition(ticket, "reopen", actor, "反映人不满意，重新办理")
     ticket.satisfaction, ticket.resolved_at = "unsatisfied", None
     duty = on_duty(desk.config, ticket.station, desk.now)
-    officer = ticket.officer if ticket.officer in {p.userid for p in duty.officers} else \
-        desk.least_loaded([p.userid for p in duty.officers])
+    officer = (
+        ticket.officer
+        if ticket.officer in {p.userid for p in duty.officers}
+        else desk.least_loaded([p.userid for p in duty.officers])
+    )
     desk.assign(ticket, officer, texts.PUSH_REOPENED, next_timer="reassign")
 
 
 def close(desk: TicketDesk, ticket: Ticket, actor: str, satisfaction: str) -> None:
     """结案: satisfied, or no answer in time."""
-    desk.transition(ticket, "close", actor, "反映人满意" if satisfaction == "satisfied" else
-                    "超时未评价，默认结案")
+    desk.transition(
+        ticket,
+        "close",
+        actor,
+        "反映人满意" if satisfaction == "satisfied" else "超时未评价，默认结案",
+    )
     ticket.satisfaction, ticket.closed_at = satisfaction, desk.now
 
 

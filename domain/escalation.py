@@ -27,8 +27,12 @@ def fire(desk: TicketDesk, timer: Timer) -> str:
 
 def remind(desk: TicketDesk, ticket: Ticket) -> None:
     """Nudge the assignee before the accept deadline."""
-    text = texts.fmt(texts.REMIND_TEXT, no=ticket.no, seq=f"{ticket.seq:04d}",
-                     deadline=desk.sends.local(ticket.accept_by))
+    text = texts.fmt(
+        texts.REMIND_TEXT,
+        no=ticket.no,
+        seq=f"{ticket.seq:04d}",
+        deadline=desk.sends.local(ticket.accept_by),
+    )
     desk.sends.push(ticket.officer, f"remind:{ticket.no}:{ticket.round}", text, ticket.no)
     desk.event(ticket, "system", "remind", ticket.status, ticket.status, "超时提醒")
 
@@ -39,8 +43,12 @@ def reassign(desk: TicketDesk, ticket: Ticket) -> None:
     if other is None:
         actions.escalate(desk, ticket, "system", "超时未接单，且无其他队员可改派，升级中队督办")
         return
-    desk.transition(ticket, "transfer", "system",
-                    f"{desk.name_of(ticket.officer)} 超时未接单，改派 {desk.name_of(other)}")
+    desk.transition(
+        ticket,
+        "transfer",
+        "system",
+        f"{desk.name_of(ticket.officer)} 超时未接单，改派 {desk.name_of(other)}",
+    )
     desk.assign(ticket, other, texts.PUSH_TRANSFERRED, next_timer="escalate")
 
 
@@ -60,12 +68,18 @@ def escalate(desk: TicketDesk, ticket: Ticket) -> None:
 def overdue(desk: TicketDesk, ticket: Ticket) -> None:
     """Past the resolve deadline: the squadron leader is told (督办); the status stays."""
     squadron = desk.config.squadron(desk.config.station(ticket.station).squadron)
-    text = texts.fmt(texts.OVERDUE_TEXT, no=ticket.no,
-                     category=desk.config.categories[ticket.category].zh,
-                     deadline=desk.sends.local(ticket.resolve_by),
-                     status=status_name(ticket.status), officer=desk.name_of(ticket.officer))
+    text = texts.fmt(
+        texts.OVERDUE_TEXT,
+        no=ticket.no,
+        category=desk.config.categories[ticket.category].zh,
+        deadline=desk.sends.local(ticket.resolve_by),
+        status=status_name(ticket.status),
+        officer=desk.name_of(ticket.officer),
+    )
     desk.sends.push(squadron.leader.userid, f"overdue:{ticket.no}", text, ticket.no)
-    desk.event(ticket, "system", "supervise", ticket.status, ticket.status, "超过办结时限，中队督办")
+    desk.event(
+        ticket, "system", "supervise", ticket.status, ticket.status, "超过办结时限，中队督办"
+    )
 
 
 def close(desk: TicketDesk, ticket: Ticket) -> None:
@@ -73,8 +87,13 @@ def close(desk: TicketDesk, ticket: Ticket) -> None:
     actions.close(desk, ticket, "system", "timeout")
 
 
-ACTIONS = {"remind": remind, "reassign": reassign, "escalate": escalate, "overdue": overdue,
-           "close": close}
+ACTIONS = {
+    "remind": remind,
+    "reassign": reassign,
+    "escalate": escalate,
+    "overdue": overdue,
+    "close": close,
+}
 STILL_RELEVANT = {
     "remind": lambda t: t.status in AWAITING_ACCEPT,
     "reassign": lambda t: t.status in AWAITING_ACCEPT,

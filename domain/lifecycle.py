@@ -36,10 +36,21 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 ACTION_NAMES = {
-    "open": "受理", "dispatch": "派单", "accept": "接单", "arrive": "到场", "resolve": "办结",
-    "close": "结案", "reopen": "重新办理", "return": "退回", "transfer": "转派",
-    "escalate": "升级", "merge": "合并", "remind": "催办", "supervise": "督办",
-    "report": "再次反映", "photo": "附照片",
+    "open": "受理",
+    "dispatch": "派单",
+    "accept": "接单",
+    "arrive": "到场",
+    "resolve": "办结",
+    "close": "结案",
+    "reopen": "重新办理",
+    "return": "退回",
+    "transfer": "转派",
+    "escalate": "升级",
+    "merge": "合并",
+    "remind": "催办",
+    "supervise": "督办",
+    "report": "再次反映",
+    "photo": "附照片",
 }
 
 

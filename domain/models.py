@@ -1,4 +1,4 @@
-"""Tables: messages as received, tickets and their events, the outbox of everything the bot sends."""
+"""Tables: messages as received, tickets and their events, the outbox of all the bot sends."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (no zones) as on PostgreSQL."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -105,7 +105,9 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None]
     # {"note", "amount", "unit", "photos": [...], "by"}; returned tickets: {"handled_by": ...}
     resolution: Mapped[dict | None] = mapped_column(default=None)
-    satisfaction: Mapped[str | None] = mapped_column(String(16))  # satisfied | unsatisfied | timeout
+    satisfaction: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # satisfied | unsatisfied | timeout
 
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     events: Mapped[list[TicketEvent]] = relationship(
@@ -131,14 +133,16 @@ class TicketEvent(Base):
 
 
 class Outbox(Base):
-    """Everything the bot sends: recorded first, delivered by a job; `key` makes each send unique."""
+    """Everything the bot sends: recorded first, delivered by a job; `key` is unique."""
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(16))  # push (to an officer) | reply (to a group/resident)
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # push (to an officer) | reply (to a group/resident)
     channel: Mapped[str] = mapped_column(String(16))  # console | wecom | wechat | bridge
     recipient: Mapped[str] = mapped_column(String(128))  # officer userid, group id or openid
     mention: Mapped[str | None] = mapped_column(String(128))  # display name to @ in a group
@@ -146,7 +150,9 @@ class Outbox(Base):
     title: Mapped[str | None] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(256))
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|failed
+    state: Mapped[str] = mapped_column(
+        String(16), default="pending", index=True
+    )  # pending|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]

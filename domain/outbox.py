@@ -32,41 +32,71 @@ class Sends:
     def push_ticket(self, ticket: Ticket, userid: str, kind: str, key: str) -> Outbox:
         """A card about `ticket` to officer `userid` (new, transferred, escalated...)."""
         category = self.config.categories[ticket.category]
-        title = texts.fmt(texts.PUSH_TITLE, kind=kind, no=ticket.no, category=category.zh,
-                          urgent=texts.URGENT_MARK if ticket.urgent else "")
+        title = texts.fmt(
+            texts.PUSH_TITLE,
+            kind=kind,
+            no=ticket.no,
+            category=category.zh,
+            urgent=texts.URGENT_MARK if ticket.urgent else "",
+        )
         body = texts.fmt(
-            texts.PUSH_BODY, community=ticket.community, place=ticket.place or "",
-            text=ticket.text[:120], reporter=ticket.reporter_name, reporters=ticket.reporters,
-            deadline=self.local(ticket.accept_by), evidence="、".join(
-                ticket.evidence.get("words", [])[:5]) or "—",
+            texts.PUSH_BODY,
+            community=ticket.community,
+            place=ticket.place or "",
+            text=ticket.text[:120],
+            reporter=ticket.reporter_name,
+            reporters=ticket.reporters,
+            deadline=self.local(ticket.accept_by),
+            evidence="、".join(ticket.evidence.get("words", [])[:5]) or "—",
         )
         return self.push(userid, key, body, ticket.no, title)
 
-    def push(self, userid: str, key: str, text: str, ticket_no: str | None,
-             title: str | None = None) -> Outbox:
+    def push(
+        self, userid: str, key: str, text: str, ticket_no: str | None, title: str | None = None
+    ) -> Outbox:
         """A push to an officer or leader through the configured notifier."""
-        url = f"{self.config.service.public_url.rstrip('/')}/tickets/{ticket_no}" if ticket_no else None
-        return self.record(key=key, kind="push", channel=self.config.channels.notifier,
-                           recipient=userid, ticket_no=ticket_no, title=title or text[:40],
-                           text=text, url=url)
+        url = (
+            f"{self.config.service.public_url.rstrip('/')}/tickets/{ticket_no}"
+            if ticket_no
+            else None
+        )
+        return self.record(
+            key=key,
+            kind="push",
+            channel=self.config.channels.notifier,
+            recipient=userid,
+            ticket_no=ticket_no,
+            title=title or text[:40],
+            text=text,
+            url=url,
+        )
 
-    def reply(self, message: Message, text: str, ticket_no: str | None = None,
-              key: str | None = None) -> Outbox:
+    def reply(
+        self, message: Message, text: str, ticket_no: str | None = None, key: str | None = None
+    ) -> Outbox:
         """The bot's answer to `message`, back through the channel it came from."""
         mention = message.sender_name if message.group_id else None
         return self.record(
-            key=key or f"reply:{message.id}", kind="reply", channel=message.channel,
-            recipient=message.group_id or message.sender_id, mention=mention,
-            ticket_no=ticket_no, text=(f"@{mention} " if mention else "") + text,
+            key=key or f"reply:{message.id}",
+            kind="reply",
+            channel=message.channel,
+            recipient=message.group_id or message.sender_id,
+            mention=mention,
+            ticket_no=ticket_no,
+            text=(f"@{mention} " if mention else "") + text,
         )
 
     def tell_reporter(self, ticket: Ticket, text: str, key: str) -> Outbox:
         """A notice to the reporter of `ticket`, in the chat they reported from."""
         mention = ticket.reporter_name if ticket.group_id else None
         return self.record(
-            key=key, kind="reply", channel=ticket.channel,
-            recipient=ticket.group_id or ticket.reporter_id, mention=mention,
-            ticket_no=ticket.no, text=(f"@{mention} " if mention else "") + text,
+            key=key,
+            kind="reply",
+            channel=ticket.channel,
+            recipient=ticket.group_id or ticket.reporter_id,
+            mention=mention,
+            ticket_no=ticket.no,
+            text=(f"@{mention} " if mention else "") + text,
         )
 
     def local(self, when: datetime | None) -> str:

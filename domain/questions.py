@@ -37,8 +37,10 @@ def read_answer(kind: str, text: str) -> str | None:
 def pending_question(desk: TicketDesk, message: Message) -> Question | None:
     """The newest unanswered question the sender of `message` was asked in this chat."""
     q = select(Question).where(
-        Question.channel == message.channel, Question.chat_id == chat_of(message),
-        Question.asked_id == message.sender_id, Question.answered_at.is_(None),
+        Question.channel == message.channel,
+        Question.chat_id == chat_of(message),
+        Question.asked_id == message.sender_id,
+        Question.answered_at.is_(None),
     )
     return desk.s.scalar(q.order_by(Question.id.desc()).limit(1))
 
@@ -50,23 +52,43 @@ def chat_of(message: Message) -> str:
 
 def ask_confirm(desk: TicketDesk, message: Message, category_zh: str) -> None:
     """Ask once whether `message` is a complaint of `category_zh`."""
-    desk.s.add(Question(kind="confirm", channel=message.channel, chat_id=chat_of(message),
-                        asked_id=message.sender_id, message_id=message.id, asked_at=desk.now,
-                        detail={"category_zh": category_zh}))
-    desk.sends.reply(message, texts.fmt(texts.ASK_CONFIRM, category=category_zh),
-                     key=f"ask:{message.id}")
+    desk.s.add(
+        Question(
+            kind="confirm",
+            channel=message.channel,
+            chat_id=chat_of(message),
+            asked_id=message.sender_id,
+            message_id=message.id,
+            asked_at=desk.now,
+            detail={"category_zh": category_zh},
+        )
+    )
+    desk.sends.reply(
+        message, texts.fmt(texts.ASK_CONFIRM, category=category_zh), key=f"ask:{message.id}"
+    )
 
 
 def ask_satisfaction(desk: TicketDesk, ticket: Ticket, note: str) -> None:
     """Tell the reporter the ticket is resolved and ask once: 满意 / 不满意."""
-    if desk.s.scalar(select(Question.id).where(Question.kind == "satisfaction",
-                                               Question.ticket_id == ticket.id)):
+    if desk.s.scalar(
+        select(Question.id).where(Question.kind == "satisfaction", Question.ticket_id == ticket.id)
+    ):
         return
-    desk.s.add(Question(kind="satisfaction", channel=ticket.channel,
-                        chat_id=ticket.group_id or ticket.reporter_id, asked_id=ticket.reporter_id,
-                        ticket_id=ticket.id, asked_at=desk.now))
-    desk.sends.tell_reporter(ticket, texts.fmt(texts.RESIDENT_RESOLVED, no=ticket.no, note=note),
-                             f"resolved:{ticket.no}:{ticket.round}")
+    desk.s.add(
+        Question(
+            kind="satisfaction",
+            channel=ticket.channel,
+            chat_id=ticket.group_id or ticket.reporter_id,
+            asked_id=ticket.reporter_id,
+            ticket_id=ticket.id,
+            asked_at=desk.now,
+        )
+    )
+    desk.sends.tell_reporter(
+        ticket,
+        texts.fmt(texts.RESIDENT_RESOLVED, no=ticket.no, note=note),
+        f"resolved:{ticket.no}:{ticket.round}",
+    )
 
 
 def close_question(question: Question, answer: str, now) -> None:

@@ -1,4 +1,4 @@
-"""Figures for squadron leaders and the bureau, computed from tickets (merged reports counted once)."""
+"""Figures for squadron leaders and the bureau, from tickets (merged reports count once)."""
 
 from __future__ import annotations
 
@@ -32,13 +32,18 @@ class Report:
     def as_dict(self) -> dict:
         """JSON-friendly figures with rates."""
         return {
-            "from": self.start.isoformat(), "to": self.end.isoformat(),
-            "incidents": self.incidents, "reports": self.reports,
-            "by_category": self.by_category, "by_status": self.by_status,
-            "by_station": self.by_station, "amounts": self.amounts,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "incidents": self.incidents,
+            "reports": self.reports,
+            "by_category": self.by_category,
+            "by_status": self.by_status,
+            "by_station": self.by_station,
+            "amounts": self.amounts,
             "accepted_on_time_rate": _rate(*self.accepted_on_time),
             "resolved_on_time_rate": _rate(*self.resolved_on_time),
-            "accepted": self.accepted_on_time[1], "resolved": self.resolved_on_time[1],
+            "accepted": self.accepted_on_time[1],
+            "resolved": self.resolved_on_time[1],
             "satisfaction": self.satisfaction,
         }
 
@@ -47,8 +52,9 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
-def period_report(session: Session, config, start: datetime, end: datetime,
-                  squadron: str | None = None) -> Report:
+def period_report(
+    session: Session, config, start: datetime, end: datetime, squadron: str | None = None
+) -> Report:
     """Figures for tickets created in [start, end), optionally for one squadron's stations."""
     q = select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end)
     if squadron:
@@ -97,19 +103,27 @@ def _on_time(tickets: list[Ticket], attr: str, deadline) -> tuple[int, int]:
 def render_text(report: Report, config) -> str:
     """The figures as the bureau writes them (Chinese, one line per item)."""
     cats = config.categories
-    lines = [f"统计区间：{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}",
-             f"受理问题 {report.incidents} 起（居民反映 {report.reports} 次）"]
+    lines = [
+        f"统计区间：{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}",
+        f"受理问题 {report.incidents} 起（居民反映 {report.reports} 次）",
+    ]
     for code, n in sorted(report.by_category.items(), key=lambda kv: -kv[1]):
         done = report.amounts.get(code, {})
         extra = "，".join(f"处置 {v:g}{u}" for u, v in done.items())
         lines.append(f"  {cats[code].zh} {n} 起" + (f"（{extra}）" if extra else ""))
-    lines.append("状态：" + "，".join(f"{STATUS_NAMES[s]} {n}" for s, n in report.by_status.items()))
+    lines.append(
+        "状态：" + "，".join(f"{STATUS_NAMES[s]} {n}" for s, n in report.by_status.items())
+    )
     data = report.as_dict()
-    lines.append(f"按时接单率 {_pct(data['accepted_on_time_rate'])}，"
-                 f"按时办结率 {_pct(data['resolved_on_time_rate'])}")
+    lines.append(
+        f"按时接单率 {_pct(data['accepted_on_time_rate'])}，"
+        f"按时办结率 {_pct(data['resolved_on_time_rate'])}"
+    )
     sat = report.satisfaction
-    lines.append(f"满意 {sat.get('satisfied', 0)}，不满意 {sat.get('unsatisfied', 0)}，"
-                 f"未评价 {sat.get('timeout', 0)}")
+    lines.append(
+        f"满意 {sat.get('satisfied', 0)}，不满意 {sat.get('unsatisfied', 0)}，"
+        f"未评价 {sat.get('timeout', 0)}"
+    )
     return "\n".join(lines)
 
 

@@ -47,12 +47,16 @@ class Store:
     def find_message(self, channel: str, msg_id: str) -> Message | None:
         """The stored message (channel, msg_id), or None."""
         with self.session() as s:
-            return s.scalar(select(Message).where(Message.channel == channel, Message.msg_id == msg_id))
+            return s.scalar(
+                select(Message).where(Message.channel == channel, Message.msg_id == msg_id)
+            )
 
     def messages_waiting(self, older_than: datetime) -> list[int]:
         """Ids of messages accepted before `older_than` and still not processed (for the reaper)."""
         with self.session() as s:
-            q = select(Message.id).where(Message.state == "received", Message.received_at < older_than)
+            q = select(Message.id).where(
+                Message.state == "received", Message.received_at < older_than
+            )
             return list(s.scalars(q.order_by(Message.id).limit(500)))
 
     def outbox_pending(self, older_than: datetime) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 # To residents
 TICKET_CREATED = "已受理，工单号 {no}，已派 {station} 值班队员处理"
 TICKET_MERGED = "该问题已有邻居反映，已并入工单 {no}（共 {reporters} 人反映），我们会加快处理"
-ASK_CONFIRM = "请问您是要反映{category}问题吗？回复\"是\"即可受理"
+ASK_CONFIRM = '请问您是要反映{category}问题吗？回复"是"即可受理'
 CONFIRM_DECLINED = "好的，已取消。如需反映问题，请直接描述问题和位置。"
 ASK_COMMUNITY = "您好，请问您住在哪个小区？请直接回复小区名称，我们会记住，方便以后为您派单。"
 COMMUNITY_REMEMBERED = "已记住您所在的小区：{community}。请直接描述您要反映的问题。"
@@ -21,13 +21,18 @@ RESIDENT_THANKS = "感谢您的评价，工单 {no} 已结案。"
 # To officers and leaders
 URGENT_MARK = "【紧急】"
 PUSH_TITLE = "{kind} {no}｜{category}{urgent}"
-PUSH_BODY = "{community} {place}\n{text}\n反映人：{reporter}（{reporters}人反映）\n请在 {deadline} 前接单；依据：{evidence}"
+PUSH_BODY = (
+    "{community} {place}\n{text}\n反映人：{reporter}（{reporters}人反映）\n"
+    "请在 {deadline} 前接单；依据：{evidence}"
+)
 PUSH_NEW = "新工单"
 PUSH_TRANSFERRED = "转派工单"
 PUSH_ESCALATED = "【督办】升级工单"
 PUSH_REOPENED = "重新办理"
 REMIND_TEXT = "【催办】工单 {no} 尚未接单，请在 {deadline} 前回复「接单 {seq}」"
-OVERDUE_TEXT = "【督办】工单 {no}（{category}）已超过办结时限 {deadline}，当前：{status}，承办：{officer}"
+OVERDUE_TEXT = (
+    "【督办】工单 {no}（{category}）已超过办结时限 {deadline}，当前：{status}，承办：{officer}"
+)
 MORE_REPORTERS = "工单 {no} 又有居民反映，共 {reporters} 人反映，请优先处理"
 UNSATISFIED_TEXT = "工单 {no} 反映人不满意，已重新办理，请尽快处理"
 

@@ -79,13 +79,26 @@ class TicketDesk:
     def _new_ticket(self, message: Message, finding: Finding, day: str, seq: int) -> Ticket:
         station = self.config.station_of_community(finding.community)
         return Ticket(
-            no=f"{self.config.service.ticket_prefix}{day}-{seq:04d}", day=day, seq=seq,
-            origin_message_id=message.id, status="received", category=finding.category,
-            urgent=finding.urgent, community=finding.community, station=station.code,
-            place=finding.place, text=message.text, evidence={"words": list(finding.evidence)},
-            reporter_name=message.sender_name, reporter_id=message.sender_id,
-            channel=message.channel, group_id=message.group_id, reporters=1, round=0,
-            created_at=self.now, updated_at=self.now,
+            no=f"{self.config.service.ticket_prefix}{day}-{seq:04d}",
+            day=day,
+            seq=seq,
+            origin_message_id=message.id,
+            status="received",
+            category=finding.category,
+            urgent=finding.urgent,
+            community=finding.community,
+            station=station.code,
+            place=finding.place,
+            text=message.text,
+            evidence={"words": list(finding.evidence)},
+            reporter_name=message.sender_name,
+            reporter_id=message.sender_id,
+            channel=message.channel,
+            group_id=message.group_id,
+            reporters=1,
+            round=0,
+            created_at=self.now,
+            updated_at=self.now,
             accept_by=self.now + self.accept_window(finding.urgent),
             resolve_by=deadline_for(self.config, finding.category, self.now),
         )
@@ -97,10 +110,12 @@ class TicketDesk:
 
     # -- merging neighbours' reports ----------------------------------------------------------
     def find_duplicate(self, finding: Finding, similar) -> Ticket | None:
-        """An open ticket for the same incident: same community and category, similar text or place."""
+        """An open ticket for the same incident: same community and category, similar text/place."""
         q = select(Ticket).where(
-            Ticket.community == finding.community, Ticket.category == finding.category,
-            Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= self.now - MERGE_WINDOW,
+            Ticket.community == finding.community,
+            Ticket.category == finding.category,
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.created_at >= self.now - MERGE_WINDOW,
         )
         for ticket in self.s.scalars(q.order_by(Ticket.id)):
             if similar(ticket, finding):
@@ -117,12 +132,19 @@ class TicketDesk:
         primary.reporters += 1
         if primary.reporters >= PRIORITY_REPORTERS and not primary.urgent:
             primary.urgent = True  # several neighbours: it jumps the queue
-        self.event(primary, "system", "report", primary.status, primary.status,
-                   f"{message.sender_name} 再次反映（共 {primary.reporters} 人）")
+        self.event(
+            primary,
+            "system",
+            "report",
+            primary.status,
+            primary.status,
+            f"{message.sender_name} 再次反映（共 {primary.reporters} 人）",
+        )
         if primary.officer:
             text = texts.fmt(texts.MORE_REPORTERS, no=primary.no, reporters=primary.reporters)
-            self.sends.push(primary.officer, f"more:{primary.no}:{primary.reporters}", text,
-                            primary.no)
+            self.sends.push(
+                primary.officer, f"more:{primary.no}:{primary.reporters}", text, primary.no
+            )
         return duplicate
 
     # -- assignment ---------------------------------------------------------------------------
@@ -153,11 +175,13 @@ class TicketDesk:
 
     def least_loaded(self, userids: list[str]) -> str:
         """The officer with the fewest open tickets (roster order breaks ties)."""
-        loads = dict(self.s.execute(
-            select(Ticket.officer, func.count())
-            .where(Ticket.officer.in_(userids), Ticket.status.in_(OPEN_STATUSES))
-            .group_by(Ticket.officer)
-        ).all())
+        loads = dict(
+            self.s.execute(
+                select(Ticket.officer, func.count())
+                .where(Ticket.officer.in_(userids), Ticket.status.in_(OPEN_STATUSES))
+                .group_by(Ticket.officer)
+            ).all()
+        )
         return min(userids, key=lambda u: (loads.get(u, 0), userids.index(u)))
 
     def name_of(self, userid: str | None) -> str:
@@ -175,5 +199,14 @@ class TicketDesk:
 
     def event(self, ticket, actor, action, before, after, note) -> None:
         """Append one step to the ticket's audit trail."""
-        self.s.add(TicketEvent(ticket_id=ticket.id, at=self.now, actor=actor, action=action,
-                               from_status=before, to_status=after, note=note))
+        self.s.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                at=self.now,
+                actor=actor,
+                action=action,
+                from_status=before,
+                to_status=after,
+                note=note,
+            )
+        )

@@ -22,8 +22,9 @@ class TimerBoard:
     def arm(self, ticket: Ticket, kind: str, due: datetime, round_: int | None = None) -> Timer:
         """Arm `kind` for the ticket's current round (once: re-arming returns the same timer)."""
         round_ = ticket.round if round_ is None else round_
-        q = select(Timer).where(Timer.ticket_id == ticket.id, Timer.kind == kind,
-                                Timer.round == round_)
+        q = select(Timer).where(
+            Timer.ticket_id == ticket.id, Timer.kind == kind, Timer.round == round_
+        )
         timer = self.s.scalar(q)
         if timer is None:
             timer = Timer(ticket_id=ticket.id, kind=kind, round=round_, due_at=due)

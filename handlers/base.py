@@ -32,7 +32,9 @@ class Context:
         cache = self.__dict__.setdefault("_readings", {})
         if message.id not in cache:
             group = self.config.community_for_group(message.group_id) if message.group_id else None
-            cache[message.id] = self.classifier.classify(message.text, group.name if group else None)
+            cache[message.id] = self.classifier.classify(
+                message.text, group.name if group else None
+            )
         return cache[message.id]
 
 

@@ -48,8 +48,9 @@ def _by_sequence(seq: int, userid: str, ctx: Context) -> Ticket | None:
     today = ctx.session.scalar(select(Ticket).where(Ticket.day == day, Ticket.seq == seq))
     if today is not None:
         return today
-    q = select(Ticket).where(Ticket.seq == seq, Ticket.officer == userid,
-                             Ticket.status.in_(HANDLING | {"resolved"}))
+    q = select(Ticket).where(
+        Ticket.seq == seq, Ticket.officer == userid, Ticket.status.in_(HANDLING | {"resolved"})
+    )
     mine = list(ctx.session.scalars(q.limit(2)))
     if len(mine) > 1:
         raise CommandRefused(f"工单号 {seq:04d} 不唯一，请写完整工单号")
@@ -95,8 +96,11 @@ def my_tickets(userid: str, ctx: Context) -> str:
 def duty_today(userid: str, ctx: Context) -> str:
     """今日值班: who is on duty now at the officer's station (leaders: every station)."""
     role = ctx.config.role_of(userid)
-    stations = [role[1]] if role[0] == "officer" else [
-        s.code for s in ctx.config.stations if s.squadron == role[1]]
+    stations = (
+        [role[1]]
+        if role[0] == "officer"
+        else [s.code for s in ctx.config.stations if s.squadron == role[1]]
+    )
     return "\n".join(_duty_line(code, ctx) for code in stations)
 
 
@@ -107,6 +111,12 @@ def _duty_line(code: str, ctx: Context) -> str:
     return f"{ctx.config.station(code).name} 当前值班：{names}{suffix}"
 
 
-TICKET_ACTIONS = {"接单": _accept, "到场": _arrive, "办结": _resolve, "转派": _transfer,
-                  "退回": _return, "升级": _escalate}
+TICKET_ACTIONS = {
+    "接单": _accept,
+    "到场": _arrive,
+    "办结": _resolve,
+    "转派": _transfer,
+    "退回": _return,
+    "升级": _escalate,
+}
 OTHER_ACTIONS = {"我的工单": my_tickets, "今日值班": duty_today}

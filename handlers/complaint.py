@@ -28,8 +28,12 @@ class ComplaintHandler:
     def handle(self, message: Message, ctx: Context) -> Outcome:
         community = community_of(message, ctx)
         if community is None:
-            log.warning("message %s/%s: complaint from an unknown group %s, not ticketed",
-                        message.channel, message.msg_id, message.group_id)
+            log.warning(
+                "message %s/%s: complaint from an unknown group %s, not ticketed",
+                message.channel,
+                message.msg_id,
+                message.group_id,
+            )
             return Outcome(self.name, detail={"skipped": "unknown community"})
         reading = ctx.classify(message)
         if reading.ask:
@@ -60,9 +64,14 @@ def community_of(message: Message, ctx: Context) -> str | None:
 def finding_for(message: Message, community: str, ctx: Context) -> Finding:
     """The desk's view of the NLP reading."""
     reading = ctx.classify(message)
-    return Finding(category=reading.category or "other", urgent=bool(reading.urgent),
-                   community=community, place=reading.place, evidence=tuple(reading.evidence),
-                   text=message.text)
+    return Finding(
+        category=reading.category or "other",
+        urgent=bool(reading.urgent),
+        community=community,
+        place=reading.place,
+        evidence=tuple(reading.evidence),
+        text=message.text,
+    )
 
 
 def open_and_dispatch(message: Message, community: str, ctx: Context) -> Outcome:

@@ -44,6 +44,7 @@ class FollowUpHandler:
             ctx.desk.sends.reply(message, texts.fmt(texts.RESIDENT_THANKS, no=ticket.no), ticket.no)
         else:
             actions.reopen(ctx.desk, ticket, "reporter")
-            ctx.desk.sends.reply(message, texts.fmt(texts.RESIDENT_REOPENED, no=ticket.no),
-                                 ticket.no)
+            ctx.desk.sends.reply(
+                message, texts.fmt(texts.RESIDENT_REOPENED, no=ticket.no), ticket.no
+            )
         return Outcome(self.name, ticket.no, {"satisfaction": answer})

@@ -23,8 +23,11 @@ class OfficerPhotoHandler:
 
     def handle(self, message: Message, ctx: Context) -> Outcome:
         ticket = self._ticket(message, ctx)
-        photo = {k: message.extra.get(k) for k in ("media_id", "pic_url", "image") if
-                 message.extra.get(k)}
+        photo = {
+            k: message.extra.get(k)
+            for k in ("media_id", "pic_url", "image")
+            if message.extra.get(k)
+        }
         reply = actions.attach_photo(ctx.desk, ticket, message.sender_id, photo)
         ctx.desk.sends.reply(message, reply, ticket.no)
         return Outcome(self.name, ticket.no)
@@ -36,5 +39,6 @@ class OfficerPhotoHandler:
             Ticket.status == "resolved", Ticket.resolved_at >= ctx.now - PHOTO_WINDOW
         )
         tickets = ctx.session.scalars(q.order_by(Ticket.resolved_at.desc()))
-        return next((t for t in tickets if (t.resolution or {}).get("by") == message.sender_id),
-                    None)
+        return next(
+            (t for t in tickets if (t.resolution or {}).get("by") == message.sender_id), None
+        )

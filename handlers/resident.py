@@ -43,5 +43,7 @@ class ResidentCommunityHandler:
         for candidate in (pending, message):
             if candidate is not None and ctx.classify(candidate).intent == "complaint":
                 return open_and_dispatch(candidate, person.community, ctx)
-        ctx.desk.sends.reply(message, texts.fmt(texts.COMMUNITY_REMEMBERED, community=person.community))
+        ctx.desk.sends.reply(
+            message, texts.fmt(texts.COMMUNITY_REMEMBERED, community=person.community)
+        )
         return Outcome(self.name, detail={"remembered": person.community})

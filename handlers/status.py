@@ -56,6 +56,9 @@ def describe(ticket: Ticket, ctx: Context) -> str:
     when = latest.at.astimezone(ctx.config.tz).strftime("%m-%d %H:%M") if latest else ""
     step = f"最新进展（{when}）：{latest.note}" if latest and latest.note else "正在处理"
     return texts.fmt(
-        texts.STATUS_LINE, no=ticket.no, category=ctx.config.categories[ticket.category].zh,
-        status=status_name(ticket.status), latest=step,
+        texts.STATUS_LINE,
+        no=ticket.no,
+        category=ctx.config.categories[ticket.category].zh,
+        status=status_name(ticket.status),
+        latest=step,
     )

@@ -58,7 +58,7 @@ class Classifier:
         self.communities = CommunityFinder(lexicon.communities)
         self.segmenter = Segmenter(self._user_words())
         self.model = load_default_model() if model == PACKAGED else model
-        self.roads = frozenset(lexicon.setting("roads", ()) or ())
+        self.roads = tuple(w.lower() for w in lexicon.roads)
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
         self.fire_lane_weight = float(lexicon.setting("fire_lane_weight", 3.5))
         self.rule_weight = float(lexicon.setting("rule_weight", 0.5))
@@ -96,7 +96,7 @@ class Classifier:
             category=d.category,
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
-            place=find_place(norm, self.roads),
+            place=find_place(norm, tokens, self.roads),
             confidence=round(d.p_complaint, 3),
             evidence=d.evidence,
             ask=d.intent != "status_query" and low <= d.p_complaint <= high,
@@ -106,12 +106,12 @@ class Classifier:
         """Intent, complaint probability, category and evidence: model if trained, else rules."""
         if self.model is None:
             return self._decide_by_rules(a)
-        p_intent, p_cat, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
+        p_intent, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
         intent = max(p_intent, key=p_intent.get)
         evidence = self.model.intent_model.explain(feats, intent)
         category = None
         if intent == "complaint":
-            category = self._rule_override(a) or self._best_category(a, p_cat)
+            category = self._rule_override(a) or self._best_category(a, self.model.category(feats))
             evidence += self._category_evidence(a, category)
             evidence += self.model.category_model.explain(feats, category, n=3)
         return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))

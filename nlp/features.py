@@ -40,31 +40,39 @@ def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> b
     return any(n in left for n in negations)
 
 
-def keyword_hits(text: str, lex: Lexicon) -> dict[str, list[tuple[str, float]]]:
-    """Per category, the (keyword, weight) pairs found and not negated."""
-    negations = tuple(lex.setting("negations", ()) or ())
-    window = int(lex.setting("negation_window", 4))
-    out: dict[str, list[tuple[str, float]]] = {}
-    for code, cat in lex.categories.items():
-        for word, weight in cat.keywords.items():
-            pos = text.find(word)
-            if pos >= 0 and not negated(text, pos, negations, window):
-                out.setdefault(code, []).append((word, weight))
-    return out
-
-
 def analyse(text: str, tokens: list[str], lex: Lexicon, model_text: str = "") -> Analysis:
     """Run every word list of `lex` over the normalised `text`."""
     a = Analysis(text, tokens, model_text or text)
-    a.category_hits = keyword_hits(text, lex)
+    _collect(a, lex)
     a.category_scores = {c: _score(h) for c, h in a.category_hits.items()}
-    a.complaint_hits = lex.complaint_cues.hits(text)
-    a.urgent_hits = lex.urgent_cues.hits(text)
-    a.status_hits = lex.status_cues.hits(text)
-    a.chatter_hits = {g.name: h for g in lex.chatter_cues if (h := g.hits(text))}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
     return a
+
+
+def _collect(a: Analysis, lex: Lexicon) -> None:
+    """One scan of the word index, then the few regex patterns, sorted into `a`."""
+    negations = tuple(lex.setting("negations", ()) or ())
+    window = int(lex.setting("negation_window", 4))
+    cues: dict[str, list[str]] = {}
+    for pos, word, (kind, name, weight) in lex.index.scan(a.text):
+        if kind == "kw":
+            hits = a.category_hits.setdefault(name, [])
+            if (word, weight) not in hits and not negated(a.text, pos, negations, window):
+                hits.append((word, weight))
+        elif word not in cues.setdefault(name, []):
+            cues[name].append(word)
+    for group in lex.cue_groups:
+        found = cues.get(group.name, []) + group.pattern_hits(a.text)
+        if group is lex.complaint_cues:
+            a.complaint_hits = found
+        elif group is lex.urgent_cues:
+            a.urgent_hits = found
+        elif group is lex.status_cues:
+            a.status_hits = found
+        elif found:
+            a.chatter_hits[group.name] = found
+    a.category_hits = {c: h for c, h in a.category_hits.items() if h}
 
 
 def _score(hits: list[tuple[str, float]]) -> float:

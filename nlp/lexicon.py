@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from nlp.matcher import WordIndex
 
 DATA_DIR = Path(__file__).parent / "data"
 # The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
@@ -47,9 +49,9 @@ class CueGroup:
     words: tuple[str, ...]
     patterns: tuple[re.Pattern, ...] = ()
 
-    def hits(self, text: str) -> list[str]:
-        """The words and pattern matches of this group found in `text`."""
-        found = [w for w in self.words if w in text]
+    def pattern_hits(self, text: str) -> list[str]:
+        """The matches of this group's regular expressions in `text` (words go via WordIndex)."""
+        found = []
         for pattern in self.patterns:
             m = pattern.search(text)
             if m and m.group(0):
@@ -66,6 +68,7 @@ class Lexicon:
     typos: Mapping[str, str]
     bot_names: tuple[str, ...]
     user_words: tuple[str, ...]
+    roads: tuple[str, ...]
     complaint_cues: CueGroup
     urgent_cues: CueGroup
     status_cues: CueGroup
@@ -82,12 +85,28 @@ class Lexicon:
             typos=dict(nlp.get("typos") or {}),
             bot_names=tuple(nlp.get("bot_names") or ()),
             user_words=tuple(nlp.get("user_words") or ()),
+            roads=tuple(nlp.get("roads") or ()),
             complaint_cues=_cue_group("complaint", nlp["complaint_cues"]),
             urgent_cues=_cue_group("urgent", nlp["urgent_cues"]),
             status_cues=_cue_group("status", nlp["status_cues"]),
             chatter_cues=tuple(_cue_group(k, v) for k, v in nlp["chatter_cues"].items()),
             settings={k: v for k, v in nlp.items() if not isinstance(v, (dict, list))},
         )
+
+    @cached_property
+    def index(self) -> WordIndex:
+        """One index over every category keyword and cue word: a single scan per message."""
+        entries: list[tuple[str, object]] = []
+        for cat in self.categories.values():
+            entries += [(w.lower(), ("kw", cat.code, x)) for w, x in cat.keywords.items()]
+        for group in self.cue_groups:
+            entries += [(w.lower(), ("cue", group.name, group.weight)) for w in group.words]
+        return WordIndex(entries)
+
+    @property
+    def cue_groups(self) -> tuple[CueGroup, ...]:
+        """Complaint, urgent, status and the chatter groups."""
+        return (self.complaint_cues, self.urgent_cues, self.status_cues, *self.chatter_cues)
 
     def setting(self, key: str, default: Any) -> Any:
         """A scalar from the `nlp:` section (or the packaged defaults)."""

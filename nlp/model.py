@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from operator import add
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -60,11 +61,15 @@ class LinearModel:
     def scores(self, feats: Mapping[str, float]) -> list[float]:
         """Raw class scores."""
         out = [0.0] * len(self.classes)
+        get = self.weights.get
         for f, v in feats.items():
-            w = self.weights.get(f)
-            if w is not None:
-                for k, wk in enumerate(w):
-                    out[k] += wk * v
+            w = get(f)
+            if w is None:
+                continue
+            if v == 1.0:  # most features are indicators: skip the multiplication
+                out = list(map(add, out, w))
+            else:
+                out = [o + x * v for o, x in zip(out, w)]
         return out
 
     def proba(self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None) -> dict:
@@ -78,16 +83,20 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exp)}
 
     def explain(self, feats: Mapping[str, float], label: str, n: int = 5) -> list[str]:
-        """The n features that pushed most towards `label` (readable names, cue prefixes dropped)."""
+        """The n words and cues that pushed most towards `label` rather than the runner-up.
+
+        Character bigrams are left out: they carry weight but explain nothing to a reader.
+        """
+        scores = self.scores(feats)
         k = self.classes.index(label)
-        rest = [j for j in range(len(self.classes)) if j != k]
+        runner = max((j for j in range(len(scores)) if j != k), key=scores.__getitem__, default=k)
         contrib = []
         for f, v in feats.items():
             w = self.weights.get(f)
-            if w is not None and f != "#bias":
-                margin = w[k] - max(w[j] for j in rest) if rest else w[k]
-                if margin * v > 0:
-                    contrib.append((margin * v, f))
+            if w is not None and f[0] != "c" and f != "#bias":
+                push = (w[k] - w[runner]) * v
+                if push > 0:
+                    contrib.append((push, f))
         contrib.sort(reverse=True)
         return [f.split(":", 1)[-1].lstrip("#") for _, f in contrib[:n]]
 
@@ -109,9 +118,13 @@ class IntentCategoryModel:
         self.category_model = category
 
     def predict(self, a: Analysis, intent_bias: Mapping[str, float] | None = None) -> tuple:
-        """(intent probabilities, category probabilities, features)."""
+        """(intent probabilities, features)."""
         feats = features(a)
-        return self.intent_model.proba(feats, intent_bias), self.category_model.proba(feats), feats
+        return self.intent_model.proba(feats, intent_bias), feats
+
+    def category(self, feats: Mapping[str, float]) -> dict[str, float]:
+        """Category probabilities (asked only for complaints)."""
+        return self.category_model.proba(feats)
 
     def save(self, path: Path = MODEL_PATH) -> None:
         """Write the model as compact JSON."""

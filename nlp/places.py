@@ -10,60 +10,108 @@ from nlp.normalize import Normalized
 
 _CJK = "\u4e00-\u9fff"
 _NUM = r"\d{1,3}"
+_FLOOR = "[一二三四五六七八九]楼"
+# Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
     rf"(?:[a-h]区)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
-    rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元"
+    rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
-_GATE = r"(?:小区)?(?:[东西南北后正侧大][门](?:口)?|门口)"
+_ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区"
+_GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|门口)"
 _AREA = (
-    r"地下车库(?:入口|[ab]\d层?)?|[ab]\d车库|[ab]\d层|车库|[a-h]区|商业街|中心花园|中心广场|小区广场"
-    r"|中心景观带|景观带|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
-    rf"|[{_CJK}]{{2}}市场|菜市场|市场|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|小区外墙|小区围墙"
-    r"|小区主路|小区外面|小区后面|小区里面|楼顶|顶楼|一楼院子|阳台外面|三楼平台|[一二三四五六七八九]楼"
+    r"地下车库(?:入口)?|地下室|车库|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
+    r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
+    rf"|[{_CJK}]{{2}}市场|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
+    rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
+    r"|地面车位|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
 )
 _SIDE = (
-    rf"(?:小区)?(?:[东西南北](?:侧|边|面)|对面|旁边|后面|西头|东头)"
-    rf"(?:的|那个|那条|那块|那片)?(?:在建|拆迁)?"
-    r"(?:工地|空地|绿地|围墙|道路|草地|公共空地|临时集市|集市)"
+    r"(?:小区|楼)?(?:[东西南北](?:侧|边|面)|对面|旁边|后面|前面|西头|东头|[前后下])"
+    r"(?:的|那个|那条|那块|那片|那段)?(?:在建|拆迁)?"
+    r"(?:工地|空地|绿地|围墙|道路|路上|路|草地|草坪|绿化带|公共空地|临时集市|集市|垃圾站|巷子|小路)"
 )
 _REL = (
-    r"外面|外侧|外|内侧|里面|里|内|口|前面|前|后面|后|[东西南北](?:侧|边|头)|旁边|旁|附近|那边|这边"
-    r"|那里|这里|周边|周围|对面|楼下|楼上|楼前|楼顶|顶楼|露台|底商|单元门口|门口|楼道|电梯口|电梯里|电梯"
-    r"|进来第.个路口|进来[左右]手边|之间|中间|下面|上面|角落|入口|坡道|公交站|站台|停车区域|车位"
-    r"|地面车位|楼梯下面|楼梯口|墙上|柱子上|树上|配电箱上|垃圾桶旁边|垃圾分类投放点|[一二三四五六七八九]楼"
-    r"|院子|平台"
+    r"外面|外侧|外|内侧|里面|里|内|口|前面|前|后面|后|[东西南北](?:侧|边|头|口)|旁边|旁|附近|那边|这边"
+    r"|那里|这里|周边|周围|对面|楼下|楼上|楼前|楼顶|顶楼|顶上|露台|底商|单元门口|门口|电梯口|电梯里"
+    r"|进来第.个路口|进来[左右]手边|之间|中间|下面|上面|边上|两边|两侧|角落|入口|坡道|站台|路口|路边"
+    r"|马路边|马路上|公共停车区域|停车区域|车位|楼梯下面|墙上|柱子上|树上|配电箱上|垃圾桶旁边"
+    rf"|{_FLOOR}|院子|平台|滑梯旁边"
 )
 _TAIL = (
-    r"(?:的|那条|那段|那个|那块|那排|那一排|那一段|这一段|这段|那片|那一片)?"
-    r"(?:公共)?(?:路口|路边|马路边|马路|人行道|路|小路|巷子|工地|空地|草地|草坪|绿地|绿化带|早市|集市|一排店"
-    r"|公交站|柱子|树|墙|配电箱|停车区域|车位|广场|滑梯旁边)"
+    r"的(?:公共)?(?:路口|路边|人行道|工地|空地|公交站|柱子|配电箱|停车区域|车位|广场|电梯里"
+    r"|垃圾分类亭|垃圾站|过道|树)"
+    r"|(?:那条|那段|那个|那块|那排|那一排|那一段|这一段|这段|那片|那一片)"
+    r"(?:路口|路边|马路|路上|路|小路|巷子|工地|空地|早市|集市|公交站|广场|店|垃圾分类亭|垃圾站|过道)"
+    r"|那段|那一段|这一段|这段"
 )
-_PLACE = re.compile(
-    rf"(?:{_SIDE}|(?:{_BUILDING}|{_GATE}|{_AREA}|(?P<road>[{_CJK}]{{2}}路))"
-    rf"(?:{_REL})*(?:{_TAIL}(?:{_REL})*)?)(?:上|里|边)?"
-)
-_DROP_PREFIX = re.compile(r"^小区(?=[东西南北后正侧]门)")
-_BAD_END = ("的", "那", "这")
-# Words ending in 路 that are not roads.
-_NOT_ROADS = {"一路", "走路", "修路", "马路", "挖路", "堵路", "让路", "带路", "半路", "过路", "问路", "绕路",
-              "主路", "那路", "条路", "段路", "在路", "到路", "上路", "下路", "的路", "占路", "出路"}
+_HEAD = rf"(?P<b>{_BUILDING})|(?P<z>{_ZONE})|(?P<s>{_SIDE})|(?P<g>{_GATE})|(?P<a>{_AREA})"
+_PLACE = re.compile(rf"(?:{_HEAD})(?:{_ZONE}|{_GATE}|{_AREA}|{_REL}|{_TAIL})*(?:上|里|边)?")
+_DROP_PREFIX = re.compile(r"小区(?=[东西南北后正侧]门|[东西南北](?:侧|边|面))")
+_BAD_END = ("的", "那", "这", "在")
+# Heads that alone say little: a message naming a building or gate as well is about that.
+_WEAK = {"楼道", "门口", "楼前", "楼后", "楼下", "超市", "小学", "幼儿园", "电梯里", "车库", "市场", "垃圾桶", "人行道",
+         "空地", "工地", "楼顶", "绿地", "草坪", "绿化带", "公交站", "围墙", "外墙", "停车场"}
+_SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
-def find_place(norm: Normalized, roads: Iterable[str] = ()) -> str | None:
-    """The first place expression in the message, as the exact substring of the original text."""
-    for m in _PLACE.finditer(norm.text):
+def find_place(norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = ()) -> str | None:
+    """The most specific place expression (first on ties), as the exact original substring."""
+    bounds = _token_bounds(norm.text, tokens)
+    best, best_key = None, None
+    for start, end, rank in _candidates(norm.text, bounds, roads):
+        key = (rank, -start)
+        if best_key is None or key > best_key:
+            best, best_key = (start, end), key
+    return norm.original_span(*best).strip() if best else None
+
+
+def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
+    """(start, end, specificity) of every place expression in normalised `text`."""
+    for m in _PLACE.finditer(text):
         a, b = m.span()
-        road = m.group("road")
-        if road and road not in roads and (road in _NOT_ROADS or m.end() - m.start() <= 3):
-            continue
-        prefix = _DROP_PREFIX.match(norm.text, a, b)
-        if prefix and b - prefix.end() > 2 and norm.text[a:b] != "小区门口":
+        prefix = _DROP_PREFIX.match(text, a)
+        if prefix:
             a = prefix.end()
-        while b > a and norm.text[b - 1] in _BAD_END:
+        b = _trim(text, a, b, bounds)
+        if b - a < 2:
+            continue
+        head = next(k for k in _SPECIFICITY if m.group(k))
+        rank = _SPECIFICITY[head]
+        if text[a:b].rstrip("上里边") in _WEAK:
+            rank = 1
+        yield a, b, rank
+    for road in roads:
+        pos = text.find(road)
+        if pos >= 0:
+            yield pos, _road_end(text, pos + len(road), roads), 3
+
+
+def _road_end(text: str, end: int, roads: Iterable[str]) -> int:
+    """Extend a road over `和X路路口` / `路口` so a crossing is one place."""
+    m = re.compile(r"(?:[和与跟](?:" + "|".join(map(re.escape, roads)) + r"))?(?:路口|交叉口)?")
+    return m.match(text, end).end()
+
+
+def _trim(text: str, a: int, b: int, bounds: set[int]) -> int:
+    """End the span on a token boundary (北门|路灯 -> 北门) and drop dangling particles."""
+    if bounds:
+        while b > a and b not in bounds:
             b -= 1
-        if b - a >= 2:
-            return norm.original_span(a, b).strip()
-    return None
+    while b > a and text[b - 1] in _BAD_END:
+        b -= 1
+    return b
+
+
+def _token_bounds(text: str, tokens: Sequence[str]) -> set[int]:
+    """Character offsets in `text` where a token ends."""
+    bounds, pos = set(), 0
+    for tok in tokens:
+        found = text.find(tok, pos)
+        if found < 0:
+            return set()
+        pos = found + len(tok)
+        bounds.add(pos)
+    return bounds
 
 
 class CommunityFinder:
@@ -74,7 +122,6 @@ class CommunityFinder:
         for c in communities:
             for s in (c.name, *c.aliases):
                 self.surface.setdefault(s.lower(), c.name)
-        self.max_len = max((len(s) for s in self.surface), default=0)
 
     def words(self) -> list[str]:
         """Every name and alias, for the segmenter's user dictionary."""

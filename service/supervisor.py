@@ -43,8 +43,16 @@ def ensure_secrets(environ: dict, path: Path = SECRETS_FILE) -> list[str]:
 def gunicorn_argv(gunicorn: str, port: int) -> list[str]:
     """The web server's command line; its control socket lives under var/, not in ~/.gunicorn."""
     return [
-        gunicorn, "-w", str(WEB_WORKERS), "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
-        "--control-socket", str(CONTROL_SOCKET), "bot.wsgi:app",
+        gunicorn,
+        "-w",
+        str(WEB_WORKERS),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "-",
+        "--control-socket",
+        str(CONTROL_SOCKET),
+        "bot.wsgi:app",
     ]
 
 
@@ -114,7 +122,7 @@ def banner(env: dict, port: int, created: list[str]) -> str:
         lines.append(f"  generated  {name}={env[name]}")
     lines += [
         "  try        .venv/bin/python -m bot simulate --group 龙湖悠山郡 "
-        "\"3号楼门口的消防通道被私家车堵了\"",
+        '"3号楼门口的消防通道被私家车堵了"',
         "  stop       Ctrl-C",
         "",
     ]

@@ -28,11 +28,14 @@ from domain.db import make_engine, normalize_url, upgrade
 from domain.models import Base
 from domain.store import Store
 from service.redis_server import EmbeddedRedis
-from tests.fakewechat import EDGE_ENV, fake_wechat  # noqa: F401  (fixture re-export)
 from workers import runtime
 from workers.queues import JobQueue
 from workers.worker import make_worker
 
+pytest.register_assert_rewrite("tests.fakewechat")
+from tests.fakewechat import EDGE_ENV  # noqa: E402  (after the rewrite hook)
+
+pytest_plugins = ("tests.fakewechat",)  # the fake_wechat fixture
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRETS = {"BRIDGE_SECRET": "test-bridge-secret", "API_TOKEN": "test-api-token", **EDGE_ENV}
 
@@ -201,8 +204,12 @@ def worker_runtime(test_config, secrets_env, store, queue, classifier, clock):
     """The worker runtime, installed for jobs, with the controlled clock."""
     secrets = Secrets(test_config.secrets.model_dump(), secrets_env)
     rt = runtime.Runtime(
-        config=test_config, store=store, queue=queue, classifier=classifier,
-        senders=build_senders(test_config, secrets), clock=clock,
+        config=test_config,
+        store=store,
+        queue=queue,
+        classifier=classifier,
+        senders=build_senders(test_config, secrets),
+        clock=clock,
     )
     runtime.install(rt)
     yield rt
@@ -228,9 +235,14 @@ def post_message(client):
 
     def post(**fields):
         body = {
-            "msg_id": "m-1", "group_id": "grp-longhu-youshanjun", "sender_id": "wxid_zhangsan",
-            "sender_name": "张三", "text": "8号楼后面消防通道被一辆白色越野车堵死了，消防车进不来",
-            "sent_at": int(time.time()), "mentions": ["城管小助手"], **fields,
+            "msg_id": "m-1",
+            "group_id": "grp-longhu-youshanjun",
+            "sender_id": "wxid_zhangsan",
+            "sender_name": "张三",
+            "text": "8号楼后面消防通道被一辆白色越野车堵死了，消防车进不来",
+            "sent_at": int(time.time()),
+            "mentions": ["城管小助手"],
+            **fields,
         }
         raw = json.dumps(body, ensure_ascii=False).encode()
         headers = signed_headers(TEST_SECRETS["BRIDGE_SECRET"], raw)

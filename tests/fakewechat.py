@@ -10,11 +10,11 @@ from types import SimpleNamespace
 import pytest
 import xmltodict
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
 from wechatpy.crypto import WeChatCrypto as OfficialCrypto
 from wechatpy.enterprise.crypto import PrpCrypto as WeComPrpCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.utils import WeChatSigner, to_text
+from werkzeug.serving import make_server
 
 from bot.intake import Receipt
 from bot.secrets import Secrets
@@ -124,8 +124,12 @@ class FakeWeChatServer:
         routes = [
             ("GET", "/cgi-bin/gettoken", "wecom_token", self._wecom_token),
             ("GET", "/cgi-bin/token", "wechat_token", self._wechat_token),
-            ("POST", "/cgi-bin/message/send", "wecom_send",
-             lambda: self._send({"invaliduser": ""})),
+            (
+                "POST",
+                "/cgi-bin/message/send",
+                "wecom_send",
+                lambda: self._send({"invaliduser": ""}),
+            ),
             ("POST", "/cgi-bin/message/custom/send", "wechat_send", lambda: self._send({})),
             ("POST", "/bridge/reply", "bridge_reply", lambda: jsonify(OK)),
         ]

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def check_config(path: Path) -> subprocess.CompletedProcess:
     """Run `python -m bot check-config --config path` from the repository root."""
-    return subprocess.run([sys.executable, "-m", "bot", "check-config", "--config", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", "--config", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def write_config(tmp_path: Path, raw_config: dict, name: str = "bad.yaml") -> Path:

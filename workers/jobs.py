@@ -33,8 +33,13 @@ def process_message(message_pk: int) -> str:
         sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]
         armed = list(ctx.desk.timers.armed)
     timers.after_commit(rt.queue, rt.clock, sends, armed)
-    log.info("message %s/%s: %s %s", message.channel, message.msg_id, outcome.handler,
-             outcome.ticket_no or "")
+    log.info(
+        "message %s/%s: %s %s",
+        message.channel,
+        message.msg_id,
+        outcome.handler,
+        outcome.ticket_no or "",
+    )
     return outcome.handler
 
 
@@ -48,8 +53,12 @@ def _count_attempt(rt, message_pk: int) -> bool:
         if message.attempts <= MAX_PROCESS_ATTEMPTS:
             return True
         message.state = "failed"  # visible in /api/messages; an operator re-queues it after a fix
-        log.error("message %s/%s: failed %d times, parked", message.channel, message.msg_id,
-                  MAX_PROCESS_ATTEMPTS)
+        log.error(
+            "message %s/%s: failed %d times, parked",
+            message.channel,
+            message.msg_id,
+            MAX_PROCESS_ATTEMPTS,
+        )
         return False
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -23,8 +23,9 @@ def connect(redis_url: str, fail_fast: bool = False) -> Redis:
     """
     if not fail_fast:
         return Redis.from_url(redis_url)
-    return Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2,
-                          retry=RedisRetry(NoBackoff(), 1))
+    return Redis.from_url(
+        redis_url, socket_connect_timeout=1, socket_timeout=2, retry=RedisRetry(NoBackoff(), 1)
+    )
 
 
 class JobQueue:
@@ -40,20 +41,23 @@ class JobQueue:
     def process_message(self, message_pk: int) -> None:
         """Queue the handling of stored message `message_pk`."""
         self.queues["messages"].enqueue(
-            "workers.jobs.process_message", message_pk,
-            job_id=f"msg-{message_pk}", job_timeout=JOB_TIMEOUT,
+            "workers.jobs.process_message",
+            message_pk,
+            job_id=f"msg-{message_pk}",
+            job_timeout=JOB_TIMEOUT,
             retry=Retry(max=3, interval=self.retry_intervals),
         )
 
     def deliver(self, outbox_pk: int) -> None:
         """Queue the delivery of outbox row `outbox_pk`."""
         self.queues["outbox"].enqueue(
-            "workers.jobs.deliver", outbox_pk,
-            job_id=f"out-{outbox_pk}", job_timeout=JOB_TIMEOUT,
+            "workers.jobs.deliver",
+            outbox_pk,
+            job_id=f"out-{outbox_pk}",
+            job_timeout=JOB_TIMEOUT,
             retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
         )
 
     def timer_at(self, when: datetime, func: str, *args, job_id: str) -> None:
         """Run `func(*args)` at `when` through rq's scheduler (timers survive restarts in Redis)."""
         self.queues["timers"].enqueue_at(when, func, *args, job_id=job_id, job_timeout=JOB_TIMEOUT)
-

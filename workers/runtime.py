@@ -1,4 +1,4 @@
-"""The services a worker process uses, built once per process from settings (or installed by tests)."""
+"""The services a worker process uses, built once from settings (or installed by tests)."""
 
 from __future__ import annotations
 

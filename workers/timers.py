@@ -52,5 +52,6 @@ def after_commit(queue, clock, outbox_ids: list[int], timers: list[Timer]) -> No
 def schedule(queue, clock, timer: Timer) -> None:
     """Set rq's alarm for `timer`; the delay is measured on `clock` (real time in production)."""
     delay = timer.due_at - clock()
-    queue.timer_at(datetime.now(UTC) + delay, "workers.timers.fire", timer.id,
-                   job_id=f"timer-{timer.id}")
+    queue.timer_at(
+        datetime.now(UTC) + delay, "workers.timers.fire", timer.id, job_id=f"timer-{timer.id}"
+    )

@@ -38,6 +38,10 @@ class CgbotWorker(SimpleWorker):
 def make_worker(redis: Redis, name: str | None = None) -> CgbotWorker:
     """A worker on all our queues, intake first."""
     return CgbotWorker(
-        list(QUEUE_NAMES), connection=redis, serializer=JSONSerializer, name=name,
-        worker_ttl=WORKER_TTL, maintenance_interval=MAINTENANCE_SECONDS,
+        list(QUEUE_NAMES),
+        connection=redis,
+        serializer=JSONSerializer,
+        name=name,
+        worker_ttl=WORKER_TTL,
+        maintenance_interval=MAINTENANCE_SECONDS,
     )

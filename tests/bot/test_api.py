@@ -13,7 +13,10 @@ from tests.conftest import TEST_SECRETS
 
 AUTH = {"Authorization": f"Bearer {TEST_SECRETS['API_TOKEN']}"}
 SECOND_COMPLAINT = {
-    "msg_id": "m-2", "group_id": "grp-tanfu", "sender_id": "wxid_lisi", "sender_name": "李四",
+    "msg_id": "m-2",
+    "group_id": "grp-tanfu",
+    "sender_id": "wxid_lisi",
+    "sender_name": "李四",
     "text": "檀府小区门口有人占道摆摊卖水果，堵得人都过不去",
 }
 
@@ -29,10 +32,20 @@ def two_tickets(post_message, work, store):
     return tickets
 
 
-@pytest.mark.parametrize("path", ["/api/tickets", "/api/tickets/CY20261126-0001", "/api/outbox",
-                                  "/api/messages/bridge/m-1"])
-@pytest.mark.parametrize("header", [None, "Bearer wrong-token", "test-api-token",
-                                    "Bearer test-api-token-and-more", "Basic dGVzdA=="])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/tickets", "/api/tickets/CY20261126-0001", "/api/outbox", "/api/messages/bridge/m-1"],
+)
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "Bearer wrong-token",
+        "test-api-token",
+        "Bearer test-api-token-and-more",
+        "Basic dGVzdA==",
+    ],
+)
 def test_missing_or_bad_token_is_401(client, path, header):
     """Every protected route refuses a missing, wrong, unprefixed or padded token."""
     headers = {"Authorization": header} if header else {}
@@ -63,9 +76,16 @@ def test_ticket_list_fields_newest_first(client, two_tickets):
     assert [t["no"] for t in listed] == ["CY20261126-0002", "CY20261126-0001"]
     newest, oldest = listed
     assert (oldest["status"], oldest["category"], oldest["community"], oldest["station"]) == (
-        "dispatched", "fire_lane_blocked", "龙湖悠山郡", "ST01")
+        "dispatched",
+        "fire_lane_blocked",
+        "龙湖悠山郡",
+        "ST01",
+    )
     assert (newest["category"], newest["community"], newest["station"]) == (
-        "street_vending", "檀府", "ST02")
+        "street_vending",
+        "檀府",
+        "ST02",
+    )
     assert oldest["officer"]["userid"] in ("zhangqinli", "liuyang01")
     assert oldest["officer"]["name"] and oldest["officer"]["name"] != oldest["officer"]["userid"]
     assert (oldest["reporter"], newest["reporter"]) == ("张三", "李四")
@@ -75,8 +95,14 @@ def test_ticket_list_fields_newest_first(client, two_tickets):
 
 def test_reporter_id_never_appears_in_the_api(client, two_tickets):
     """The residents' WeChat ids appear nowhere in tickets, ticket details, outbox or messages."""
-    paths = ["/api/tickets", "/api/tickets/CY20261126-0001", "/api/tickets/CY20261126-0002",
-             "/api/outbox", "/api/messages/bridge/m-1", "/api/messages/bridge/m-2"]
+    paths = [
+        "/api/tickets",
+        "/api/tickets/CY20261126-0001",
+        "/api/tickets/CY20261126-0002",
+        "/api/outbox",
+        "/api/messages/bridge/m-1",
+        "/api/messages/bridge/m-2",
+    ]
     for path in paths:
         resp = client.get(path, headers=AUTH)
         assert resp.status_code == 200, path
@@ -91,7 +117,9 @@ def test_ticket_detail_has_events(client, two_tickets):
     data = resp.get_json()
     assert data["no"] == "CY20261126-0001" and data["msg_ids"] == ["m-1"]
     assert [(e["from"], e["to"]) for e in data["events"][:2]] == [
-        (None, "received"), ("received", "dispatched")]
+        (None, "received"),
+        ("received", "dispatched"),
+    ]
 
 
 def test_unassigned_ticket_has_null_officer(client, store):
@@ -100,10 +128,24 @@ def test_unassigned_ticket_has_null_officer(client, store):
 
     now = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
     with store.session() as s:
-        s.add(Ticket(no="CY20261126-0009", day="20261126", seq=9, origin_message_id=999,
-                     status="received", category="garbage", community="天泰城", station="ST01",
-                     text="垃圾没人清", reporter_name="王五", reporter_id="wxid_wangwu",
-                     channel="bridge", created_at=now, updated_at=now))
+        s.add(
+            Ticket(
+                no="CY20261126-0009",
+                day="20261126",
+                seq=9,
+                origin_message_id=999,
+                status="received",
+                category="garbage",
+                community="天泰城",
+                station="ST01",
+                text="垃圾没人清",
+                reporter_name="王五",
+                reporter_id="wxid_wangwu",
+                channel="bridge",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     data = client.get("/api/tickets/CY20261126-0009", headers=AUTH).get_json()
     assert data["officer"] is None and data["status"] == "received"
     assert data["reporter"] == "王五" and "wxid_wangwu" not in json.dumps(data)
@@ -129,8 +171,12 @@ def test_outbox_lists_pushes_and_replies(client, two_tickets):
     """Each ticket produced an officer push and a group reply, all sent, newest first."""
     rows = client.get("/api/outbox", headers=AUTH).get_json()["outbox"]
     kinds = sorted((r["ticket_no"], r["kind"]) for r in rows)
-    assert kinds == [("CY20261126-0001", "push"), ("CY20261126-0001", "reply"),
-                     ("CY20261126-0002", "push"), ("CY20261126-0002", "reply")]
+    assert kinds == [
+        ("CY20261126-0001", "push"),
+        ("CY20261126-0001", "reply"),
+        ("CY20261126-0002", "push"),
+        ("CY20261126-0002", "reply"),
+    ]
     assert {r["state"] for r in rows} == {"sent"}
     assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=True)
     only = client.get("/api/outbox?ticket_no=CY20261126-0002", headers=AUTH).get_json()["outbox"]
@@ -165,8 +211,11 @@ def test_openapi_document_is_public_and_covers_every_route(app, client):
     assert resp.status_code == 200
     doc = resp.get_json()
     assert doc["openapi"].startswith("3.1.") and doc["info"]["title"] and doc["info"]["version"]
-    endpoints = [r for r in app.url_map.iter_rules()
-                 if r.endpoint.startswith(f"{api_bp.name}.") or r.endpoint.startswith("bridge.")]
+    endpoints = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith(f"{api_bp.name}.") or r.endpoint.startswith("bridge.")
+    ]
     api_rules = {_flask_path(r.rule) for r in endpoints}
     assert api_rules <= set(doc["paths"]), api_rules - set(doc["paths"])
 

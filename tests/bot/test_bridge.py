@@ -24,9 +24,13 @@ TEN_AM_SHANGHAI = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 def message(**fields) -> dict:
     """A valid bridge message; `fields` override or add keys."""
     body = {
-        "msg_id": "m-1", "group_id": "grp-longhu-youshanjun", "sender_id": "wxid_zhangsan",
-        "sender_name": "张三", "text": "8号楼后面消防通道被一辆白色越野车堵死了",
-        "sent_at": int(time.time()), "mentions": ["城管小助手"],
+        "msg_id": "m-1",
+        "group_id": "grp-longhu-youshanjun",
+        "sender_id": "wxid_zhangsan",
+        "sender_name": "张三",
+        "text": "8号楼后面消防通道被一辆白色越野车堵死了",
+        "sent_at": int(time.time()),
+        "mentions": ["城管小助手"],
     }
     body.update(fields)
     return body
@@ -61,7 +65,10 @@ def test_good_signature_is_accepted_with_exact_shape(client, store):
     assert resp.get_json() == {"accepted": True, "msg_id": "m-1", "duplicate": False}
     stored = store.find_message("bridge", "m-1")
     assert (stored.group_id, stored.sender_name, stored.state) == (
-        "grp-longhu-youshanjun", "张三", "received")
+        "grp-longhu-youshanjun",
+        "张三",
+        "received",
+    )
 
 
 def test_same_msg_id_twice_is_a_duplicate_and_makes_one_ticket(client, store, work):
@@ -186,13 +193,17 @@ def test_boolean_sent_at_is_400(client):
     assert resp.get_json()["fields"][0].startswith("sent_at")
 
 
-@pytest.mark.parametrize("sent_at", [
-    int(TEN_AM_SHANGHAI.timestamp()),
-    TEN_AM_SHANGHAI.timestamp() + 0.0,
-    "2026-11-26T10:00:00",  # naive: Asia/Shanghai
-    "2026-11-26T10:00:00+08:00",
-    "2026-11-26T02:00:00Z",
-], ids=["unix-int", "unix-float", "iso-naive-local", "iso-offset", "iso-utc"])
+@pytest.mark.parametrize(
+    "sent_at",
+    [
+        int(TEN_AM_SHANGHAI.timestamp()),
+        TEN_AM_SHANGHAI.timestamp() + 0.0,
+        "2026-11-26T10:00:00",  # naive: Asia/Shanghai
+        "2026-11-26T10:00:00+08:00",
+        "2026-11-26T02:00:00Z",
+    ],
+    ids=["unix-int", "unix-float", "iso-naive-local", "iso-offset", "iso-utc"],
+)
 def test_sent_at_unix_or_iso_is_the_same_instant(client, store, sent_at):
     """Unix seconds and ISO 8601 (naive read as Asia/Shanghai) all store 10:00 Qingdao time."""
     assert post(client, raw(message(sent_at=sent_at))).status_code == 200
@@ -229,8 +240,11 @@ def test_signature_matches_documented_scheme(client):
     body, ts = raw(message()), str(int(time.time()))
     expected = hmac.new(SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
     assert sign(SECRET, ts, body) == expected
-    headers = {"X-Timestamp": ts, "X-Signature": expected.upper(),
-               "Content-Type": "application/json"}
+    headers = {
+        "X-Timestamp": ts,
+        "X-Signature": expected.upper(),
+        "Content-Type": "application/json",
+    }
     assert post(client, body, headers).status_code == 200
 
 
@@ -257,6 +271,8 @@ def test_real_http_accepts_rejects_and_limits(live_url, services, store):
     bad = requests.post(url, data=body, headers=signed_headers("nope", body), timeout=5)
     assert bad.status_code == 401
     huge = raw(message(msg_id="m-2", padding="x" * services.config.service.max_body_bytes))
-    assert requests.post(url, data=huge, headers=signed_headers(SECRET, huge),
-                         timeout=5).status_code == 413
+    assert (
+        requests.post(url, data=huge, headers=signed_headers(SECRET, huge), timeout=5).status_code
+        == 413
+    )
     assert stored_count(store) == 1

@@ -41,10 +41,19 @@ def test_page_shows_local_times(client, ticket):
     assert "11-26 10:00" in page
 
 
-@pytest.mark.parametrize("query", [
-    "", "?sig=", "?sig=0000000000000000", f"?sig={sig('CY20261126-0002')}",
-    f"?sig={sig(NO, key='another-token')}", f"?sig={sig(NO)[:15]}", "?sig=令牌令牌",
-], ids=["none", "empty", "zeros", "other-ticket", "other-key", "truncated", "non-ascii"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sig=",
+        "?sig=0000000000000000",
+        f"?sig={sig('CY20261126-0002')}",
+        f"?sig={sig(NO, key='another-token')}",
+        f"?sig={sig(NO)[:15]}",
+        "?sig=令牌令牌",
+    ],
+    ids=["none", "empty", "zeros", "other-ticket", "other-key", "truncated", "non-ascii"],
+)
 def test_unsigned_or_badly_signed_link_is_403(client, ticket, query, caplog):
     """Any other sig gets a short Chinese 403 page, without ticket details, and a log line."""
     resp = client.get(f"/tickets/{NO}{query}")

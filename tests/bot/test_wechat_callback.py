@@ -52,7 +52,11 @@ def test_plain_mode_text_becomes_incoming_message(sender):
     assert (response.status_code, response.get_data(as_text=True)) == (200, "success")
     message = app.extensions["cgbot"].intake.messages[("wechat", MSG_ID)]
     assert (message.sender_id, message.sender_name) == (OPENID, "微信用户")
-    assert (message.kind, message.text, message.group_id) == ("text", "春阳路有人占道经营，晚上很吵", None)
+    assert (message.kind, message.text, message.group_id) == (
+        "text",
+        "春阳路有人占道经营，晚上很吵",
+        None,
+    )
 
 
 def test_safe_mode_text_becomes_incoming_message(sender):
@@ -139,9 +143,12 @@ def test_unknown_encrypt_type_is_400(sender):
 def test_subscribe_event_is_not_stored(sender):
     """A subscribe event is answered "success" and reaches no intake."""
     app = make_edge_app(PLAIN_ENV)
-    xml = text_xml().replace("<![CDATA[text]]>", "<![CDATA[event]]>").replace(
-        "<Content>", "<Event>subscribe</Event><X>"
-    ).replace("</Content>", "</X>")
+    xml = (
+        text_xml()
+        .replace("<![CDATA[text]]>", "<![CDATA[event]]>")
+        .replace("<Content>", "<Event>subscribe</Event><X>")
+        .replace("</Content>", "</X>")
+    )
     response = post(app.test_client(), sender.plain_query(), xml)
     assert (response.status_code, response.get_data(as_text=True)) == (200, "success")
     assert app.extensions["cgbot"].intake.accept_calls == 0

@@ -19,7 +19,7 @@ from bot.wxclients import (
     send_officer_text,
     send_resident_text,
 )
-from tests.fakewechat import EDGE_ENV, fake_wechat  # noqa: F401 - pytest fixture
+from tests.fakewechat import EDGE_ENV
 
 SECRETS = Secrets({key.lower(): key for key in EDGE_ENV}, EDGE_ENV)
 

@@ -17,12 +17,15 @@ LEGAL = {
     ("accepted", "resolve"): "resolved",
     ("resolved", "close"): "closed",
     ("resolved", "reopen"): "reopened",
-    **{(s, "return"): "returned" for s in
-       ("dispatched", "accepted", "transferred", "escalated", "reopened")},
-    **{(s, "transfer"): "transferred" for s in
-       ("dispatched", "accepted", "transferred", "escalated", "reopened")},
-    **{(s, "escalate"): "escalated" for s in
-       ("dispatched", "accepted", "transferred", "reopened")},
+    **{
+        (s, "return"): "returned"
+        for s in ("dispatched", "accepted", "transferred", "escalated", "reopened")
+    },
+    **{
+        (s, "transfer"): "transferred"
+        for s in ("dispatched", "accepted", "transferred", "escalated", "reopened")
+    },
+    **{(s, "escalate"): "escalated" for s in ("dispatched", "accepted", "transferred", "reopened")},
 }
 ALL_PAIRS = [(s, a) for s in STATUS_NAMES for a in TRANSITIONS]
 

@@ -1,6 +1,6 @@
 """Roster: who is on duty at a station, with the squadron duty officer as fallback."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -30,21 +30,55 @@ def minimal_mapping() -> dict:
     ]
     night_roster = [_shift(["fri"], "22:00", "06:00", ["b1"])]
     return {
-        "service": {"name": "社区城管助手", "bot_name": "城管小助手", "ticket_prefix": "CY",
-                    "public_url": "http://127.0.0.1:8000"},
-        "secrets": {key: key.upper() for key in (
-            "bridge_secret", "api_token", "bridge_reply_url", "wecom_corp_id", "wecom_secret",
-            "wecom_agent_id", "wecom_token", "wecom_encoding_aes_key", "wechat_app_id",
-            "wechat_app_secret", "wechat_token", "wechat_encoding_aes_key")},
+        "service": {
+            "name": "社区城管助手",
+            "bot_name": "城管小助手",
+            "ticket_prefix": "CY",
+            "public_url": "http://127.0.0.1:8000",
+        },
+        "secrets": {
+            key: key.upper()
+            for key in (
+                "bridge_secret",
+                "api_token",
+                "bridge_reply_url",
+                "wecom_corp_id",
+                "wecom_secret",
+                "wecom_agent_id",
+                "wecom_token",
+                "wecom_encoding_aes_key",
+                "wechat_app_id",
+                "wechat_app_secret",
+                "wechat_token",
+                "wechat_encoding_aes_key",
+            )
+        },
         "time_limits": {"accept_minutes": {"urgent": 10, "normal": 30}},
         "categories": {code: dict(category) for code in CATEGORY_CODES},
-        "squadrons": [{"code": "sq", "name": "测试街道中队", "street": "测试",
-                       "leader": _person("lead"), "duty_officer": _person("duty")}],
+        "squadrons": [
+            {
+                "code": "sq",
+                "name": "测试街道中队",
+                "street": "测试",
+                "leader": _person("lead"),
+                "duty_officer": _person("duty"),
+            }
+        ],
         "stations": [
-            {"code": "ST01", "name": "日班工作站", "squadron": "sq",
-             "officers": [_person("a1"), _person("a2")], "roster": day_roster},
-            {"code": "ST02", "name": "夜班工作站", "squadron": "sq",
-             "officers": [_person("b1"), _person("b2")], "roster": night_roster},
+            {
+                "code": "ST01",
+                "name": "日班工作站",
+                "squadron": "sq",
+                "officers": [_person("a1"), _person("a2")],
+                "roster": day_roster,
+            },
+            {
+                "code": "ST02",
+                "name": "夜班工作站",
+                "squadron": "sq",
+                "officers": [_person("b1"), _person("b2")],
+                "roster": night_roster,
+            },
         ],
         "communities": [{"name": "测试小区", "station": "ST01", "groups": ["grp-test"]}],
     }
@@ -81,15 +115,25 @@ CASES = [
     ("ST02", _local(2026, 6, 13, 6, 0), ["duty"], "非值班时间"),
     ("ST02", _local(2026, 6, 14, 2, 0), ["duty"], "非值班时间"),
     ("ST01", _local(2026, 10, 1, 10, 0), ["duty"], "法定节假日"),
-    ("ST01", datetime(2026, 6, 10, 0, 30, tzinfo=timezone.utc), ["a1", "a2"], "值班中"),
-    ("ST01", datetime(2026, 6, 10, 9, 30, tzinfo=timezone.utc), ["duty"], "非值班时间"),
+    ("ST01", datetime(2026, 6, 10, 0, 30, tzinfo=UTC), ["a1", "a2"], "值班中"),
+    ("ST01", datetime(2026, 6, 10, 9, 30, tzinfo=UTC), ["duty"], "非值班时间"),
 ]
 CASE_IDS = [
-    "08:29 before shift", "08:30 shift starts", "17:29 still on", "17:30 shift over",
-    "weekday night", "saturday single officer", "sunday single officer",
-    "before overnight shift", "overnight shift starts friday", "overnight covers saturday 02:00",
-    "overnight ends 06:00", "no saturday overnight shift", "national day holiday",
-    "utc 00:30 is 08:30 local", "utc 09:30 is 17:30 local",
+    "08:29 before shift",
+    "08:30 shift starts",
+    "17:29 still on",
+    "17:30 shift over",
+    "weekday night",
+    "saturday single officer",
+    "sunday single officer",
+    "before overnight shift",
+    "overnight shift starts friday",
+    "overnight covers saturday 02:00",
+    "overnight ends 06:00",
+    "no saturday overnight shift",
+    "national day holiday",
+    "utc 00:30 is 08:30 local",
+    "utc 09:30 is 17:30 local",
 ]
 
 

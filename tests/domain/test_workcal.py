@@ -1,6 +1,6 @@
 """Working-day calendar and ticket deadlines."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,7 @@ def test_deadline_resolve_hours(config):
 
 def test_deadline_resolve_workdays_in_local_time(config):
     """Working-day limits count on the Shanghai calendar even for a UTC start."""
-    start = datetime(2026, 9, 29, 2, 0, tzinfo=timezone.utc)  # Tue 10:00 in Shanghai
+    start = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)  # Tue 10:00 in Shanghai
     due = deadline_for(config, "illegal_construction", start)  # 5 working days
     assert due == datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)
 

@@ -23,8 +23,13 @@ class Chat:
         self.services, self.redis, self.store, self.clock = services, redis, store, clock
         self._ids = itertools.count(1)
 
-    def resident(self, text: str, name: str = "张三", sender: str = "wxid_zhangsan",
-                 group: str = YOUSHANJUN_GROUP) -> str:
+    def resident(
+        self,
+        text: str,
+        name: str = "张三",
+        sender: str = "wxid_zhangsan",
+        group: str = YOUSHANJUN_GROUP,
+    ) -> str:
         """A resident posts `text` in a community group (via the bridge channel)."""
         return self._post("bridge", text, sender, name, group)
 
@@ -34,10 +39,19 @@ class Chat:
 
     def _post(self, channel, text, sender, name, group, kind="text", extra=None) -> str:
         msg_id = f"{channel}-{next(self._ids)}"
-        self.services.intake.accept(IncomingMessage(
-            channel=channel, msg_id=msg_id, sender_id=sender, sender_name=name, text=text,
-            sent_at=datetime.now(UTC), group_id=group, kind=kind, extra=extra or {},
-        ))
+        self.services.intake.accept(
+            IncomingMessage(
+                channel=channel,
+                msg_id=msg_id,
+                sender_id=sender,
+                sender_name=name,
+                text=text,
+                sent_at=datetime.now(UTC),
+                group_id=group,
+                kind=kind,
+                extra=extra or {},
+            )
+        )
         self.run()
         return msg_id
 
@@ -52,8 +66,11 @@ class Chat:
     def sent(self, kind: str | None = None, to: str | None = None) -> list[Outbox]:
         """Outbox rows oldest first, optionally by kind and recipient."""
         rows = list(reversed(self.store.outbox(limit=500)))
-        return [r for r in rows if (kind is None or r.kind == kind) and
-                (to is None or r.recipient == to)]
+        return [
+            r
+            for r in rows
+            if (kind is None or r.kind == kind) and (to is None or r.recipient == to)
+        ]
 
     def last_reply(self, to: str = YOUSHANJUN_GROUP) -> str:
         """The newest text the bot sent into chat `to`."""

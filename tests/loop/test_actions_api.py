@@ -25,8 +25,14 @@ def act(client, no, **body):
 def test_accept_then_resolve_over_the_api(client, chat, ticket_no):
     """accept then resolve with a photo; the reporter is told, as from chat."""
     assert act(client, ticket_no, actor="zhangqinli", action="accept").status_code == 200
-    resp = act(client, ticket_no, actor="zhangqinli", action="resolve", note="已清理 2处",
-               photos=[{"pic_url": "http://p/1"}])
+    resp = act(
+        client,
+        ticket_no,
+        actor="zhangqinli",
+        action="resolve",
+        note="已清理 2处",
+        photos=[{"pic_url": "http://p/1"}],
+    )
     body = resp.get_json()
     assert resp.status_code == 200 and body["ticket"]["status"] == "resolved"
     assert body["ticket"]["resolution"]["photos"] == [{"pic_url": "http://p/1"}]
@@ -44,11 +50,19 @@ def test_other_station_is_forbidden(client, chat, ticket_no):
 def test_illegal_transition_is_409(client, ticket_no):
     """Resolving a ticket nobody accepted is a conflict with the reason in Chinese."""
     resp = act(client, ticket_no, actor="zhangqinli", action="resolve", note="x")
-    assert resp.status_code == 409 and resp.get_json()["error"].startswith("工单当前状态为「已派单」")
+    assert resp.status_code == 409 and resp.get_json()["error"].startswith(
+        "工单当前状态为「已派单」"
+    )
 
 
-@pytest.mark.parametrize("body", [{}, {"actor": "zhangqinli", "action": "fly"},
-                                  {"actor": "zhangqinli", "action": "accept", "extra": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"actor": "zhangqinli", "action": "fly"},
+        {"actor": "zhangqinli", "action": "accept", "extra": 1},
+    ],
+)
 def test_malformed_action_is_400(client, ticket_no, body):
     """Missing or unknown fields are a 400 naming them."""
     resp = act(client, ticket_no, **body)
@@ -58,8 +72,9 @@ def test_malformed_action_is_400(client, ticket_no, body):
 def test_unknown_ticket_404_and_token_required(client, ticket_no):
     """Unknown ticket numbers are 404; without the bearer token it is 401."""
     assert act(client, "CY20990101-0001", actor="zhangqinli", action="accept").status_code == 404
-    resp = client.post(f"/api/tickets/{ticket_no}/actions", json={"actor": "zhangqinli",
-                                                                   "action": "accept"})
+    resp = client.post(
+        f"/api/tickets/{ticket_no}/actions", json={"actor": "zhangqinli", "action": "accept"}
+    )
     assert resp.status_code == 401
 
 
@@ -89,8 +104,10 @@ def test_officer_acts_from_the_signed_page(client, chat, ticket_no):
     url = signed_ticket_url(f"/tickets/{ticket_no}", "test-api-token", ticket_no, "zhangqinli")
     page = client.get(url).get_data(as_text=True)
     assert "操作（张勤利）" in page
-    resp = client.post(url.replace(f"/tickets/{ticket_no}?", f"/tickets/{ticket_no}/act?"),
-                       data={"action": "accept"})
+    resp = client.post(
+        url.replace(f"/tickets/{ticket_no}?", f"/tickets/{ticket_no}/act?"),
+        data={"action": "accept"},
+    )
     assert f"已接单 {ticket_no}" in resp.get_data(as_text=True)
     assert chat.ticket(ticket_no).status == "accepted"
 

@@ -28,7 +28,9 @@ def test_accept_by_sequence_tells_the_reporter(chat, ticket_no):
     ticket = chat.ticket(ticket_no)
     assert (ticket.status, ticket.officer) == ("accepted", "zhangqinli")
     assert chat.sent("reply", "zhangqinli")[-1].text == f"已接单 {ticket_no}，请尽快到场处置"
-    assert chat.last_reply() == f"@张三 您反映的问题（工单 {ticket_no}）已有城管队员接单，正在处理。"
+    assert (
+        chat.last_reply() == f"@张三 您反映的问题（工单 {ticket_no}）已有城管队员接单，正在处理。"
+    )
 
 
 def test_full_number_lower_case_is_understood(chat, ticket_no):
@@ -48,7 +50,13 @@ def test_resolve_records_amount_and_unit_then_photo_attaches(chat, ticket_no):
     assert ticket.resolution["amount"] == 12 and ticket.resolution["unit"] == "平方米"
     assert ticket.resolution["photos"] == [{"media_id": "m-1", "pic_url": "http://p/1"}]
     assert [e.action for e in ticket.events] == [
-        "open", "dispatch", "accept", "arrive", "resolve", "photo"]
+        "open",
+        "dispatch",
+        "accept",
+        "arrive",
+        "resolve",
+        "photo",
+    ]
 
 
 def test_transfer_by_name_pushes_the_new_officer(chat, ticket_no):

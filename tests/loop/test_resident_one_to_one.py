@@ -12,9 +12,16 @@ OPENID = "oAbC123openid"
 
 def say(chat, text: str, n: int) -> None:
     """The resident sends `text` to the official account."""
-    chat.services.intake.accept(IncomingMessage(
-        channel="wechat", msg_id=f"wx-{n}", sender_id=OPENID, sender_name="微信用户", text=text,
-        sent_at=datetime.now(UTC)))
+    chat.services.intake.accept(
+        IncomingMessage(
+            channel="wechat",
+            msg_id=f"wx-{n}",
+            sender_id=OPENID,
+            sender_name="微信用户",
+            text=text,
+            sent_at=datetime.now(UTC),
+        )
+    )
     chat.run()
 
 
@@ -24,10 +31,12 @@ def replies(chat) -> list[str]:
 
 
 def test_asks_once_then_remembers_and_tickets_the_waiting_complaint(chat, fake_wechat):
-    """First complaint: one question; the answer names the community and the complaint is ticketed."""
+    """First complaint: one question; the answer names the community; the complaint is ticketed."""
     say(chat, CLUTTER, 1)
     say(chat, "南门外的垃圾桶满了好几天没人清运", 2)
-    assert replies(chat) == ["您好，请问您住在哪个小区？请直接回复小区名称，我们会记住，方便以后为您派单。"]
+    assert replies(chat) == [
+        "您好，请问您住在哪个小区？请直接回复小区名称，我们会记住，方便以后为您派单。"
+    ]
     say(chat, "悠山郡", 3)
     ticket = chat.ticket()
     assert (ticket.community, ticket.station) == ("龙湖悠山郡", "ST01")

@@ -24,11 +24,14 @@ def test_neighbours_reporting_the_same_incident_merge(chat):
     primary = chat.ticket(first.no)
     assert primary.reporters == 3
     assert primary.status == "dispatched"
-    assert chat.last_reply().startswith(f"@赵六 该问题已有邻居反映，已并入工单 {first.no}（共 3 人反映）")
+    assert chat.last_reply().startswith(
+        f"@赵六 该问题已有邻居反映，已并入工单 {first.no}（共 3 人反映）"
+    )
     statuses = chat.statuses()
     assert sorted(statuses.values()) == ["dispatched", "merged", "merged"]
     assert chat.sent("push", primary.officer)[-1].text == (
-        f"工单 {first.no} 又有居民反映，共 3 人反映，请优先处理")
+        f"工单 {first.no} 又有居民反映，共 3 人反映，请优先处理"
+    )
 
 
 def test_different_incidents_do_not_merge(chat):
@@ -50,7 +53,10 @@ def test_reporters_count_raises_priority(chat):
 def test_resolved_asks_once_then_satisfied_closes(chat):
     """After 办结 the reporter is asked once; 满意 closes the ticket."""
     no = resolve_first(chat)
-    assert chat.last_reply() == f"@张三 您反映的问题（工单 {no}）已办结：已清理 3处。请回复「满意」或「不满意」。"
+    assert (
+        chat.last_reply()
+        == f"@张三 您反映的问题（工单 {no}）已办结：已清理 3处。请回复「满意」或「不满意」。"
+    )
     chat.resident("满意")
     ticket = chat.ticket(no)
     assert (ticket.status, ticket.satisfaction) == ("closed", "satisfied")
@@ -96,6 +102,10 @@ def test_whole_loop_to_closed_has_an_audit_trail(chat):
     chat.resident("满意")
     events = chat.ticket(no).events
     assert [(e.from_status, e.to_status) for e in events] == [
-        (None, "received"), ("received", "dispatched"), ("dispatched", "accepted"),
-        ("accepted", "resolved"), ("resolved", "closed")]
+        (None, "received"),
+        ("received", "dispatched"),
+        ("dispatched", "accepted"),
+        ("accepted", "resolved"),
+        ("resolved", "closed"),
+    ]
     assert all(e.actor and e.at for e in events)

@@ -85,8 +85,9 @@ def test_process_message_called_twice_directly(post_message, worker_runtime, sto
     assert counts(store) == (1, 1, 1)
 
 
-def test_process_message_enqueued_twice_through_the_worker(post_message, work, store,
-                                                           worker_runtime, fake_wechat):
+def test_process_message_enqueued_twice_through_the_worker(
+    post_message, work, store, worker_runtime, fake_wechat
+):
     """The same job run a second time by the real worker changes nothing and sends nothing."""
     post_message()
     work()
@@ -115,16 +116,20 @@ def test_deliver_called_twice_directly(post_message, worker_runtime, store, fake
 
 
 # -- WeCom pushes ------------------------------------------------------------------------------
-def test_wecom_push_is_a_text_card_with_signed_link(post_message, wecom_runtime, work, store,
-                                                    fake_wechat):
-    """notifier=wecom: the officer gets a text card with a signed link; the outbox keeps it plain."""
+def test_wecom_push_is_a_text_card_with_signed_link(
+    post_message, wecom_runtime, work, store, fake_wechat
+):
+    """notifier=wecom: the officer gets a card with a signed link; the outbox keeps it plain."""
     post_message()
     work()
     push = the_push(store)
     (call,) = fake_wechat.calls_to("/message/send")
     card = call[2]
-    assert (card["msgtype"], card["touser"], card["agentid"]) == ("textcard", push.recipient,
-                                                                  1000002)
+    assert (card["msgtype"], card["touser"], card["agentid"]) == (
+        "textcard",
+        push.recipient,
+        1000002,
+    )
     assert push.recipient in ("zhangqinli", "liuyang01") and push.state == "sent"
     assert "CY20261126-0001" in card["textcard"]["title"]
     assert push.url.endswith("/tickets/CY20261126-0001") and "sig=" not in push.url
@@ -134,8 +139,9 @@ def test_wecom_push_is_a_text_card_with_signed_link(post_message, wecom_runtime,
     assert card["textcard"]["url"] == f"{push.url}?u={push.recipient}&sig={sig}"
 
 
-def test_wecom_busy_twice_then_sent_on_third_attempt(post_message, wecom_runtime, work, store,
-                                                     fake_wechat):
+def test_wecom_busy_twice_then_sent_on_third_attempt(
+    post_message, wecom_runtime, work, store, fake_wechat
+):
     """Two 'system busy' answers are retried by rq; the third attempt is sent."""
     fake_wechat.fail_next(2)
     post_message()
@@ -145,8 +151,9 @@ def test_wecom_busy_twice_then_sent_on_third_attempt(post_message, wecom_runtime
     assert len(fake_wechat.calls_to("/message/send")) == 3
 
 
-def test_permanent_failure_is_failed_and_visible(post_message, wecom_runtime, work, store,
-                                                 fake_wechat, client, caplog):
+def test_permanent_failure_is_failed_and_visible(
+    post_message, wecom_runtime, work, store, fake_wechat, client, caplog
+):
     """After every attempt fails the push is 'failed' with the error, shown by /api/outbox."""
     fake_wechat.fail_next(10)
     post_message()
@@ -201,16 +208,21 @@ def dead_redis_intake(store, tmp_path) -> Intake:
 def accept_lost(dead_redis_intake, store) -> Message:
     """Accept a fire-lane complaint while Redis is down; returns the stored message."""
     incoming = IncomingMessage(
-        channel="bridge", msg_id="m-1", group_id="grp-longhu-youshanjun",
-        sender_id="wxid_zhangsan", sender_name="张三", sent_at=datetime.now(UTC),
+        channel="bridge",
+        msg_id="m-1",
+        group_id="grp-longhu-youshanjun",
+        sender_id="wxid_zhangsan",
+        sender_name="张三",
+        sent_at=datetime.now(UTC),
         text="8号楼后面消防通道被一辆白色越野车堵死了，消防车进不来",
     )
     assert dead_redis_intake.accept(incoming).duplicate is False
     return store.find_message("bridge", "m-1")
 
 
-def test_message_lost_by_redis_is_reaped_after_grace(dead_redis_intake, worker_runtime, work,
-                                                     store, clock, caplog):
+def test_message_lost_by_redis_is_reaped_after_grace(
+    dead_redis_intake, worker_runtime, work, store, clock, caplog
+):
     """Stored but never enqueued: left alone during the grace period, then reaped and ticketed."""
     with caplog.at_level(logging.ERROR, logger="bot.intake"):
         lost = accept_lost(dead_redis_intake, store)
@@ -225,8 +237,7 @@ def test_message_lost_by_redis_is_reaped_after_grace(dead_redis_intake, worker_r
     assert counts(store) == (1, 1, 1)
 
 
-def test_message_lost_by_flushdb_is_reaped(post_message, worker_runtime, work, redis, store,
-                                           clock):
+def test_message_lost_by_flushdb_is_reaped(post_message, worker_runtime, work, redis, store, clock):
     """Redis emptied after the 200 (a restart without AOF): the reaper still finds the message."""
     post_message()
     redis.flushdb()
@@ -246,8 +257,7 @@ class UnavailableClassifier:
         raise OSError("jieba dictionary unreadable")
 
 
-def test_job_that_raises_keeps_the_message(post_message, worker_runtime, work, redis, store,
-                                           clock):
+def test_job_that_raises_keeps_the_message(post_message, worker_runtime, work, redis, store, clock):
     """Every retry fails: the message stays 'received', rq keeps the failure, the reaper recovers"""
     post_message()
     runtime.install(dataclasses.replace(worker_runtime, classifier=UnavailableClassifier()))
@@ -264,8 +274,7 @@ def test_job_that_raises_keeps_the_message(post_message, worker_runtime, work, r
     assert counts(store) == (1, 1, 1)
 
 
-def test_stuck_send_is_reaped(post_message, worker_runtime, work, redis, store, clock,
-                              fake_wechat):
+def test_stuck_send_is_reaped(post_message, worker_runtime, work, redis, store, clock, fake_wechat):
     """A pending send whose job vanished is re-enqueued by the reaper and delivered once."""
     post_message()
     jobs.process_message(store.find_message("bridge", "m-1").id)
