@@ -23,7 +23,7 @@ class ComplaintHandler:
         if not message.text:
             return False
         reading = ctx.classify(message)
-        return reading.intent == "complaint" or bool(reading.ask and reading.category)
+        return reading.intent == "complaint" or reading.ask
 
     def handle(self, message: Message, ctx: Context) -> Outcome:
         community = community_of(message, ctx)
@@ -43,7 +43,8 @@ class ComplaintHandler:
     def _ask(self, message: Message, reading, ctx: Context) -> Outcome:
         """Unsure: ask the sender once; a second doubtful message while one is open stays quiet."""
         if pending_question(ctx.desk, message) is None:
-            ask_confirm(ctx.desk, message, ctx.config.categories[reading.category].zh)
+            topic = ctx.config.categories[reading.category].zh if reading.category else "城市管理"
+            ask_confirm(ctx.desk, message, topic)
             return Outcome("ask", detail={"category": reading.category})
         return Outcome("ask", detail={"category": reading.category, "already_asked": True})
 
