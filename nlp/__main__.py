@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from typing import TextIO
 from pathlib import Path
+from typing import TextIO
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
 

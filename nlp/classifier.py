@@ -54,16 +54,21 @@ class Classifier:
 
     def __init__(self, lexicon: Lexicon, model: IntentCategoryModel | None | str = PACKAGED):
         self.lex = lexicon
-        self.normalize = Normalizer(lexicon.typos)
+        self.normalize = Normalizer(lexicon.typos, lexicon.bot_names)
         self.communities = CommunityFinder(lexicon.communities)
-        self.segmenter = Segmenter(self._user_words())
+        self.segmenter = Segmenter(self._user_words(), str(lexicon.setting("segmenter", "auto")))
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = tuple(w.lower() for w in lexicon.roads)
+        self.stopwords = frozenset(lexicon.stopwords)
+        self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
         self.fire_lane_weight = float(lexicon.setting("fire_lane_weight", 3.5))
-        self.rule_weight = float(lexicon.setting("rule_weight", 0.5))
+        self.rule_weight = float(lexicon.setting("rule_weight", 1.0))
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
-        self.ask_band = (float(lexicon.setting("ask_low", 0.3)), float(lexicon.setting("ask_high", 0.7)))
+        self.ask_band = (
+            float(lexicon.setting("ask_low", 0.3)),
+            float(lexicon.setting("ask_high", 0.7)),
+        )
 
     def _user_words(self) -> list[str]:
         """Community names and aliases, place words and category keywords for jieba."""
@@ -76,15 +81,14 @@ class Classifier:
         """Normalise, segment and run the word lists; the input of rules and model alike."""
         norm = self.normalize(text or "")
         tokens = self.segmenter.cut(norm.text)
-        masked = [self._mask(t) for t in tokens]
+        surface = self.communities.surface
+        # Community names become one token and numbers 0, so the model learns neither.
+        masked = [
+            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _DIGITS.sub("0", t)
+            for t in tokens
+        ]
         model_text = _DIGITS.sub("0", norm.text)
         return norm, tokens, analyse(norm.text, masked, self.lex, model_text)
-
-    def _mask(self, token: str) -> str:
-        """Community names become one token and numbers 0, so the model learns neither."""
-        if token in self.communities.surface:
-            return COMMUNITY_TOKEN
-        return _DIGITS.sub("0", token)
 
     def classify(self, text: str, group: str | None = None) -> Classification:
         """Classify one group message; `group` is the community of the group it was posted in."""
@@ -107,17 +111,52 @@ class Classifier:
         if self.model is None:
             return self._decide_by_rules(a)
         p_intent, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
-        intent = max(p_intent, key=p_intent.get)
-        evidence = self.model.intent_model.explain(feats, intent)
+        intent, runner = sorted(p_intent, key=p_intent.get, reverse=True)[:2]
+        if a.ticket_hits:  # a ticket number is asked about, whatever the model thinks
+            intent, runner = "status_query", intent
+        elif intent == "status_query" and not a.status_hits:
+            # A status query refers to an earlier report; with no such word it is something else.
+            intent, runner = runner, intent
+        if intent == "complaint" and p_intent["complaint"] < self.min_complaint:
+            intent, runner = runner, intent  # unsure: the bot asks (see `ask`) rather than files
+        # Evidence from words and cues only: bigrams carry weight but explain nothing.
+        evidence = (
+            a.ticket_hits
+            + self._readable(a, self.model.intent_model.explain(feats, intent, runner, n=8))[:5]
+        )
         category = None
         if intent == "complaint":
-            category = self._rule_override(a) or self._best_category(a, self.model.category(feats))
+            p_cat = self.model.category(feats)
+            category = self._rule_override(a) or self._best_category(a, p_cat)
             evidence += self._category_evidence(a, category)
-            evidence += self.model.category_model.explain(feats, category, n=3)
+            second = max((c for c in p_cat if c != category), key=p_cat.get)
+            names = self.model.category_model.explain(feats, category, second, n=5)
+            evidence += self._readable(a, names)[:3]
         return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))
 
+    def _readable(self, a: Analysis, names: list[str]) -> list[str]:
+        """Feature names as words a reader can check: cue flags become the words that fired."""
+        out: list[str] = []
+        for name in names:
+            if name.startswith("w:"):
+                if name[2:] not in self.stopwords:
+                    out.append(name[2:])
+            elif name.startswith("#kw:"):
+                out += [w for w, _ in a.category_hits.get(name[4:], ())][:2]
+            elif name[1:] in a.chatter_hits:
+                out += a.chatter_hits[name[1:]][:2]
+            else:
+                hits = {
+                    "#status": a.status_hits,
+                    "#complaint": a.complaint_hits,
+                    "#urgent": a.urgent_hits,
+                    "#question": ["?"],
+                }.get(name, [])
+                out += hits[:2]
+        return list(dict.fromkeys(out))
+
     def _rule_vote(self, a: Analysis) -> float:
-        """The rules' complaint margin, bounded and weighted, added to the model's complaint score."""
+        """The rules' complaint margin, bounded and weighted, for the model's complaint score."""
         margin = a.rule_score - self.threshold
         return self.rule_weight * max(-4.0, min(4.0, margin))
 
@@ -128,8 +167,9 @@ class Classifier:
             return _Decision("status_query", _sigmoid(score), None, tuple(a.status_hits))
         if score < 0:
             return _Decision("chatter", _sigmoid(score), None, tuple(a.cue_words))
-        category = self._rule_override(a) or max(a.category_scores, key=a.category_scores.get,
-                                                 default="other")
+        category = self._rule_override(a) or max(
+            a.category_scores, key=a.category_scores.get, default="other"
+        )
         evidence = tuple(a.cue_words) + self._category_evidence(a, category)
         return _Decision("complaint", _sigmoid(score), category, tuple(dict.fromkeys(evidence)))
 

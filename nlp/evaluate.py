@@ -1,4 +1,4 @@
-"""Scores on labelled messages: per-label P/R/F1, confusion matrix, community/place/urgent figures."""
+"""Scores on labelled messages: per-label P/R/F1, confusion matrix, community, place, urgent."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ INTENTS = ("complaint", "status_query", "chatter")
 
 def prf(gold: Sequence, pred: Sequence, label) -> tuple[float, float, float, int]:
     """Precision, recall, F1 and support of one label."""
-    tp = sum(1 for g, p in zip(gold, pred) if g == label and p == label)
+    tp = sum(1 for g, p in zip(gold, pred, strict=False) if g == label and p == label)
     n_pred = sum(1 for p in pred if p == label)
     n_gold = sum(1 for g in gold if g == label)
     precision = tp / n_pred if n_pred else 0.0
@@ -39,7 +39,7 @@ def report_labels(title: str, gold: Sequence, pred: Sequence, labels: Sequence) 
 
 def confusion(gold: Sequence, pred: Sequence, labels: Sequence) -> None:
     """Print a confusion matrix, rows gold, columns predicted."""
-    counts = Counter(zip(gold, pred))
+    counts = Counter(zip(gold, pred, strict=False))
     width = max(len(str(x)) for x in labels) + 1
     print("\nconfusion (rows gold, columns predicted)")
     print(" " * width + "".join(f"{i:>4}" for i in range(len(labels))))
@@ -56,7 +56,11 @@ def score(rows: list[dict], predict: Callable[[dict], dict], show_errors: bool =
     out = {"intent_macro_f1": report_labels("intent", gold_i, pred_i, INTENTS)}
     cp, cr, _, _ = prf(gold_i, pred_i, "complaint")
     out.update(complaint_precision=cp, complaint_recall=cr)
-    both = [(r, p) for r, p in zip(rows, preds) if r["intent"] == "complaint" == p["intent"]]
+    both = [
+        (r, p)
+        for r, p in zip(rows, preds, strict=False)
+        if r["intent"] == "complaint" == p["intent"]
+    ]
     cats = sorted({r["category"] for r in rows if r.get("category")})
     gold_c = [r["category"] for r, _ in both]
     pred_c = [p["category"] for _, p in both]
@@ -73,19 +77,23 @@ def score(rows: list[dict], predict: Callable[[dict], dict], show_errors: bool =
 def _exact_figures(rows: list[dict], preds: list[dict]) -> dict:
     """Community and place exact match over all rows, urgent recall over urgent complaints."""
     n = len(rows) or 1
-    community = sum(r.get("community") == p["community"] for r, p in zip(rows, preds)) / n
-    place = sum(r.get("place") == p["place"] for r, p in zip(rows, preds)) / n
-    urgent = [p["urgent"] for r, p in zip(rows, preds) if r.get("urgent")]
+    community = (
+        sum(r.get("community") == p["community"] for r, p in zip(rows, preds, strict=False)) / n
+    )
+    place = sum(r.get("place") == p["place"] for r, p in zip(rows, preds, strict=False)) / n
+    urgent = [p["urgent"] for r, p in zip(rows, preds, strict=False) if r.get("urgent")]
     urgent_recall = sum(urgent) / len(urgent) if urgent else 1.0
-    print(f"\ncommunity exact {community:.3f}  place exact {place:.3f}  urgent recall "
-          f"{urgent_recall:.3f} ({sum(urgent)}/{len(urgent)})")
+    print(
+        f"\ncommunity exact {community:.3f}  place exact {place:.3f}  urgent recall "
+        f"{urgent_recall:.3f} ({sum(urgent)}/{len(urgent)})"
+    )
     return {"community_exact": community, "place_exact": place, "urgent_recall": urgent_recall}
 
 
 def _print_errors(rows: list[dict], preds: list[dict]) -> None:
     """List the lines where intent, category or urgency is wrong."""
     print("\nmisclassified")
-    for r, p in zip(rows, preds):
+    for r, p in zip(rows, preds, strict=False):
         keys = ("intent", "category", "urgent")
         if any(r.get(k) != p[k] for k in keys):
             got = "/".join(str(p[k]) for k in keys)
@@ -113,7 +121,9 @@ def evaluate_file(config_path: str, path: str, show_errors: bool = True) -> int:
     return 0
 
 
-def cross_validate(config_path: str, k: int, data: str | None = None, show_errors: bool = False) -> int:
+def cross_validate(
+    config_path: str, k: int, data: str | None = None, show_errors: bool = False
+) -> int:
     """`python -m nlp evaluate --cv K`: k-fold CV of the learned model on the training data."""
     from nlp import train
 
@@ -123,7 +133,10 @@ def cross_validate(config_path: str, k: int, data: str | None = None, show_error
         return 2
     preds = train.cross_val_predictions(config_path, rows, k)
     held_out = [r for r in rows if id(r) in preds]
-    print(f"{k}-fold CV on {len(held_out)} hand-written messages "
-          f"({len(rows) - len(held_out)} generated ones always in training)")
+    print(
+        f"{k}-fold CV on {len(held_out)} hand-written messages "
+        f"({len(rows) - len(held_out)} generated ones always in training); the training data "
+        "labels no community or place, so those two figures mean nothing here"
+    )
     score(held_out, lambda r: preds[id(r)], show_errors)
     return 0

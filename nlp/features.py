@@ -19,6 +19,7 @@ class Analysis:
     complaint_hits: list[str] = field(default_factory=list)
     urgent_hits: list[str] = field(default_factory=list)
     status_hits: list[str] = field(default_factory=list)
+    ticket_hits: list[str] = field(default_factory=list)
     chatter_hits: dict[str, list[str]] = field(default_factory=dict)
     status_score: float = 0.0
     rule_score: float = 0.0
@@ -40,10 +41,16 @@ def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> b
     return any(n in left for n in negations)
 
 
+def _asks(text: str, end: int, asking: str) -> bool:
+    """True when a question char follows within two chars (拆了没, 清理完了没有)."""
+    return any(ch in asking for ch in text[end : end + 2])
+
+
 def analyse(text: str, tokens: list[str], lex: Lexicon, model_text: str = "") -> Analysis:
     """Run every word list of `lex` over the normalised `text`."""
     a = Analysis(text, tokens, model_text or text)
     _collect(a, lex)
+    a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text))]
     a.category_scores = {c: _score(h) for c, h in a.category_hits.items()}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
@@ -54,12 +61,18 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
     """One scan of the word index, then the few regex patterns, sorted into `a`."""
     negations = tuple(lex.setting("negations", ()) or ())
     window = int(lex.setting("negation_window", 4))
+    asking = str(lex.setting("question_suffixes", "没吗么不"))
+    hypothetical = tuple(lex.setting("hypothetical", ()) or ())
     cues: dict[str, list[str]] = {}
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
         if kind == "kw":
             hits = a.category_hits.setdefault(name, [])
             if (word, weight) not in hits and not negated(a.text, pos, negations, window):
                 hits.append((word, weight))
+        elif name == "solved" and _asks(a.text, pos + len(word), asking):
+            continue  # "拆了没" asks whether it is solved: no evidence that it is
+        elif name == "urgent" and negated(a.text, pos, hypothetical, window):
+            continue  # "万一着火" fears a danger that is not there now
         elif word not in cues.setdefault(name, []):
             cues[name].append(word)
     for group in lex.cue_groups:

@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import Any
-
-import yaml
 
 from nlp.matcher import WordIndex
 
-DATA_DIR = Path(__file__).parent / "data"
 # The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
 TAXONOMY_CODES = (
-    "fire_lane_blocked", "illegal_construction", "clutter", "garbage", "dog_nuisance", "stray_dog",
-    "green_damage", "nonmotor_parking", "street_vending", "outdoor_bbq", "illegal_ads", "ground_lock",
-    "live_poultry", "construction_nuisance", "other",
+    "fire_lane_blocked",
+    "illegal_construction",
+    "clutter",
+    "garbage",
+    "dog_nuisance",
+    "stray_dog",
+    "green_damage",
+    "nonmotor_parking",
+    "street_vending",
+    "outdoor_bbq",
+    "illegal_ads",
+    "ground_lock",
+    "live_poultry",
+    "construction_nuisance",
+    "other",
 )
 
 
@@ -69,6 +77,8 @@ class Lexicon:
     bot_names: tuple[str, ...]
     user_words: tuple[str, ...]
     roads: tuple[str, ...]
+    stopwords: tuple[str, ...]
+    ticket_patterns: tuple[re.Pattern, ...]
     complaint_cues: CueGroup
     urgent_cues: CueGroup
     status_cues: CueGroup
@@ -77,8 +87,8 @@ class Lexicon:
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> Lexicon:
-        """Build from a parsed config.yaml dict (keys categories, communities, nlp; others ignored)."""
-        nlp = _merge(_defaults(), dict(raw.get("nlp") or {}))
+        """Build from a parsed config.yaml dict (categories, communities, nlp; others ignored)."""
+        nlp = dict(raw.get("nlp") or {})
         return cls(
             categories=_categories(raw.get("categories") or {}),
             communities=_communities(raw.get("communities") or []),
@@ -86,11 +96,15 @@ class Lexicon:
             bot_names=tuple(nlp.get("bot_names") or ()),
             user_words=tuple(nlp.get("user_words") or ()),
             roads=tuple(nlp.get("roads") or ()),
-            complaint_cues=_cue_group("complaint", nlp["complaint_cues"]),
-            urgent_cues=_cue_group("urgent", nlp["urgent_cues"]),
-            status_cues=_cue_group("status", nlp["status_cues"]),
-            chatter_cues=tuple(_cue_group(k, v) for k, v in nlp["chatter_cues"].items()),
-            settings={k: v for k, v in nlp.items() if not isinstance(v, (dict, list))},
+            stopwords=tuple(nlp.get("stopwords") or ()),
+            ticket_patterns=tuple(re.compile(p) for p in nlp.get("ticket_patterns") or ()),
+            complaint_cues=_cue_group("complaint", nlp.get("complaint_cues") or {}),
+            urgent_cues=_cue_group("urgent", nlp.get("urgent_cues") or {}),
+            status_cues=_cue_group("status", nlp.get("status_cues") or {}),
+            chatter_cues=tuple(
+                _cue_group(k, v or {}) for k, v in (nlp.get("chatter_cues") or {}).items()
+            ),
+            settings={k: v for k, v in nlp.items() if not isinstance(v, dict)},
         )
 
     @cached_property
@@ -111,25 +125,6 @@ class Lexicon:
     def setting(self, key: str, default: Any) -> Any:
         """A scalar from the `nlp:` section (or the packaged defaults)."""
         return self.settings.get(key, default)
-
-
-@lru_cache(maxsize=1)
-def _defaults() -> dict:
-    """Packaged word lists (nlp/data/lexicon.yaml)."""
-    with open(DATA_DIR / "lexicon.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def _merge(base: Any, extra: Any) -> Any:
-    """Config over defaults: dicts merge by key, lists are unioned, scalars replaced."""
-    if isinstance(base, dict) and isinstance(extra, dict):
-        out = dict(base)
-        for key, value in extra.items():
-            out[key] = _merge(base[key], value) if key in base else value
-        return out
-    if isinstance(base, list) and isinstance(extra, list):
-        return base + [x for x in extra if x not in base]
-    return extra
 
 
 def _categories(raw: Mapping[str, Any]) -> dict[str, Category]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from operator import add
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -19,18 +18,19 @@ _PUNCT = set(" ,.!?;:'\"()[]{}<>-~、，。！？；：“”‘’（）【】�
 
 
 def features(a: Analysis) -> dict[str, float]:
-    """Sparse features of an analysed message: tokens, CJK char bigrams and cue flags."""
+    """Sparse features of an analysed message: tokens and cue flags (the category model's)."""
     feats: dict[str, float] = {"#bias": 1.0}
     for tok in a.tokens:
         if tok not in _PUNCT:
             feats["w:" + tok] = 1.0
-    text = a.model_text
-    for i in range(len(text) - 1):
-        pair = text[i : i + 2]
-        if pair.isalpha() or "0" in pair:
-            feats["c:" + pair] = 1.0
     feats.update(cue_features(a))
     return feats
+
+
+def bigrams(a: Analysis) -> list[str]:
+    """Character bigrams of the digit-folded text: intent features robust to odd segmentation."""
+    text = a.model_text
+    return ["c:" + x + y for x, y in zip(text, text[1:], strict=False)]
 
 
 def cue_features(a: Analysis) -> dict[str, float]:
@@ -38,6 +38,10 @@ def cue_features(a: Analysis) -> dict[str, float]:
     out = {f"#kw:{c}": min(s, 5.0) / 5.0 for c, s in a.category_scores.items()}
     if a.category_scores:
         out["#kw_any"] = min(max(a.category_scores.values()), 5.0) / 5.0
+        # A keyword with no chatter or status cue and no question: the linear model cannot
+        # form this conjunction itself, and it is what a plain report looks like.
+        if not (a.chatter_hits or a.status_hits or "?" in a.text):
+            out["#kw_plain"] = out["#kw_any"]
     for name in a.chatter_hits:
         out["#" + name] = 1.0
     if a.status_hits:
@@ -58,51 +62,50 @@ class LinearModel:
         self.classes = tuple(classes)
         self.weights = {f: tuple(w) for f, w in weights.items()}
 
-    def scores(self, feats: Mapping[str, float]) -> list[float]:
-        """Raw class scores."""
-        out = [0.0] * len(self.classes)
+    def scores(self, feats: Mapping[str, float], ones: Sequence[str] = ()) -> list[float]:
+        """Raw class scores of weighted features `feats` plus indicator features `ones`."""
         get = self.weights.get
+        keys = [f for f, v in feats.items() if v == 1.0]
+        keys += ones
+        rows = list(filter(None, map(get, keys)))  # C-level lookups; columns summed below
         for f, v in feats.items():
-            w = get(f)
-            if w is None:
-                continue
-            if v == 1.0:  # most features are indicators: skip the multiplication
-                out = list(map(add, out, w))
-            else:
-                out = [o + x * v for o, x in zip(out, w)]
-        return out
+            if v != 1.0 and (w := get(f)) is not None:
+                rows.append(tuple(x * v for x in w))
+        if not rows:
+            return [0.0] * len(self.classes)
+        return list(map(sum, zip(*rows, strict=False)))
 
-    def proba(self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None) -> dict:
+    def proba(
+        self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None, ones=()
+    ) -> dict:
         """Class probabilities; `bias` adds to the named classes' scores (the rules' vote)."""
-        s = self.scores(feats)
+        s = self.scores(feats, ones)
         for label, extra in (bias or {}).items():
             s[self.classes.index(label)] += extra
         top = max(s)
         exp = [math.exp(x - top) for x in s]
         total = sum(exp)
-        return {c: e / total for c, e in zip(self.classes, exp)}
+        return {c: e / total for c, e in zip(self.classes, exp, strict=False)}
 
-    def explain(self, feats: Mapping[str, float], label: str, n: int = 5) -> list[str]:
-        """The n words and cues that pushed most towards `label` rather than the runner-up.
-
-        Character bigrams are left out: they carry weight but explain nothing to a reader.
-        """
-        scores = self.scores(feats)
-        k = self.classes.index(label)
-        runner = max((j for j in range(len(scores)) if j != k), key=scores.__getitem__, default=k)
+    def explain(self, feats: Mapping[str, float], label: str, runner: str, n: int = 5) -> list[str]:
+        """The n features (names) that pushed most towards `label` rather than `runner`."""
+        k, r = self.classes.index(label), self.classes.index(runner)
         contrib = []
         for f, v in feats.items():
             w = self.weights.get(f)
-            if w is not None and f[0] != "c" and f != "#bias":
-                push = (w[k] - w[runner]) * v
+            if w is not None and f != "#bias":
+                push = (w[k] - w[r]) * v
                 if push > 0:
                     contrib.append((push, f))
         contrib.sort(reverse=True)
-        return [f.split(":", 1)[-1].lstrip("#") for _, f in contrib[:n]]
+        return [f for _, f in contrib[:n]]
 
     def to_json(self) -> dict:
         """Serialisable form."""
-        return {"classes": list(self.classes), "weights": {f: list(w) for f, w in self.weights.items()}}
+        return {
+            "classes": list(self.classes),
+            "weights": {f: list(w) for f, w in self.weights.items()},
+        }
 
     @classmethod
     def from_json(cls, data: Mapping) -> LinearModel:
@@ -118,9 +121,9 @@ class IntentCategoryModel:
         self.category_model = category
 
     def predict(self, a: Analysis, intent_bias: Mapping[str, float] | None = None) -> tuple:
-        """(intent probabilities, features)."""
+        """(intent probabilities, features); the intent model also sees character bigrams."""
         feats = features(a)
-        return self.intent_model.proba(feats, intent_bias), feats
+        return self.intent_model.proba(feats, intent_bias, bigrams(a)), feats
 
     def category(self, feats: Mapping[str, float]) -> dict[str, float]:
         """Category probabilities (asked only for complaints)."""

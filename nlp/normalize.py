@@ -1,14 +1,26 @@
-"""Text normalisation before segmentation, keeping a map from every output char back to the input."""
+"""Text normalisation before segmentation, with a map from every output char back to the input."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUM = "[零〇一二两三四五六七八九十]{1,4}"
 
 # Building notations: 三号楼, 3#楼, 3# 楼, 3栋, 3幢, 3座 -> 3号楼; units: 二单元 -> 2单元.
@@ -16,8 +28,9 @@ _BUILDING = re.compile(rf"(\d{{1,3}}|{_CN_NUM})\s*(?:号楼|#楼|#|栋楼?|幢�
 _UNIT = re.compile(rf"({_CN_NUM})(单元)")
 # WeChat sticker tags such as [捂脸] and [表情]; emoji and pictographs; @mentions up to a blank.
 _TAG = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u2B00-\u2BFF]+")
-_MENTION = re.compile(r"@[^\s@，,。！？!?]{1,16}[\s\u2005]*")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\u2b00-\u2bff]+")
+# A mention ends at WeChat's U+2005 or a blank; the bot's own names also without one.
+_MENTION = re.compile(r"@[^\s@，,。！？!?]{1,16}(?:[\s\u2005]+|$)")
 _REPEAT_PUNCT = re.compile(r"([!?.,~。，！？…、～])\1+")
 _SPACES = re.compile(r"[\s\u2005\u3000]+")
 
@@ -115,16 +128,20 @@ def _unit(m: re.Match) -> str:
 class Normalizer:
     """Applies the fixed passes plus the configured typo map (违见 -> 违建) to a message."""
 
-    def __init__(self, typos: Mapping[str, str] | None = None):
+    def __init__(self, typos: Mapping[str, str] | None = None, bot_names: Iterable[str] = ()):
         self.typos = dict(typos or {})
         words = sorted(self.typos, key=len, reverse=True)
         self._typo_re = re.compile("|".join(map(re.escape, words))) if words else None
+        names = sorted((n for n in bot_names if n), key=len, reverse=True)
+        self._bot_re = re.compile("@(?:" + "|".join(map(re.escape, names)) + ")") if names else None
 
     def __call__(self, text: str) -> Normalized:
         """Normalise `text`; see the module docstring."""
         b = _Builder(text.translate(_char_table()))
         b.sub(_TAG, lambda m: " ")
         b.sub(_EMOJI, lambda m: " ")
+        if self._bot_re is not None:
+            b.sub(self._bot_re, lambda m: " ")
         b.sub(_MENTION, lambda m: " ")
         b.sub(_SPACES, lambda m: " ")
         b.sub(_REPEAT_PUNCT, lambda m: m.group(1))

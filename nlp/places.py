@@ -1,9 +1,10 @@
-"""Finding where: the community named in a message and the place inside it (building, gate, road)."""
+"""Finding where: the community a message names and the place inside it (building, gate, road)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from nlp.lexicon import Community
 from nlp.normalize import Normalized
@@ -49,12 +50,37 @@ _PLACE = re.compile(rf"(?:{_HEAD})(?:{_ZONE}|{_GATE}|{_AREA}|{_REL}|{_TAIL})*(?:
 _DROP_PREFIX = re.compile(r"小区(?=[东西南北后正侧]门|[东西南北](?:侧|边|面))")
 _BAD_END = ("的", "那", "这", "在")
 # Heads that alone say little: a message naming a building or gate as well is about that.
-_WEAK = {"楼道", "门口", "楼前", "楼后", "楼下", "超市", "小学", "幼儿园", "电梯里", "车库", "市场", "垃圾桶", "人行道",
-         "空地", "工地", "楼顶", "绿地", "草坪", "绿化带", "公交站", "围墙", "外墙", "停车场"}
+_WEAK = {
+    "楼道",
+    "门口",
+    "楼前",
+    "楼后",
+    "楼下",
+    "超市",
+    "小学",
+    "幼儿园",
+    "电梯里",
+    "车库",
+    "市场",
+    "垃圾桶",
+    "人行道",
+    "空地",
+    "工地",
+    "楼顶",
+    "绿地",
+    "草坪",
+    "绿化带",
+    "公交站",
+    "围墙",
+    "外墙",
+    "停车场",
+}
 _SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
-def find_place(norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = ()) -> str | None:
+def find_place(
+    norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = ()
+) -> str | None:
     """The most specific place expression (first on ties), as the exact original substring."""
     bounds = _token_bounds(norm.text, tokens)
     best, best_key = None, None
@@ -104,6 +130,8 @@ def _trim(text: str, a: int, b: int, bounds: set[int]) -> int:
 
 def _token_bounds(text: str, tokens: Sequence[str]) -> set[int]:
     """Character offsets in `text` where a token ends."""
+    if sum(map(len, tokens)) == len(text):  # no whitespace dropped: offsets are running sums
+        return set(accumulate(map(len, tokens)))
     bounds, pos = set(), 0
     for tok in tokens:
         found = text.find(tok, pos)
@@ -139,8 +167,11 @@ class CommunityFinder:
 
 
 _PLACE_CANON = [
-    (re.compile(r"外面"), "外"), (re.compile(r"里面"), "里"), (re.compile(r"前面|楼前"), "前"),
-    (re.compile(r"后面"), "后"), (re.compile(r"([东西南北])(?:边|面|头)"), r"\1侧"),
+    (re.compile(r"外面"), "外"),
+    (re.compile(r"里面"), "里"),
+    (re.compile(r"前面|楼前"), "前"),
+    (re.compile(r"后面"), "后"),
+    (re.compile(r"([东西南北])(?:边|面|头)"), r"\1侧"),
     (re.compile(r"^小区|的|那边|这边|那里|这里|附近|周边|旁边|上$|里$"), ""),
     (re.compile(r"门口"), "门"),
 ]

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, features
+from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, bigrams, features
 
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
 INTENTS = ("complaint", "status_query", "chatter")
@@ -35,12 +35,21 @@ def load_training(path: str | Path | None = None) -> list[dict]:
                 continue
             parts = line.split("\t")
             if len(parts) != 4 or parts[0] not in INTENTS:
-                print(f"{f.name}:{lineno}: skipped, want intent<TAB>category<TAB>urgent<TAB>text",
-                      file=sys.stderr)
+                print(
+                    f"{f.name}:{lineno}: skipped, want intent<TAB>category<TAB>urgent<TAB>text",
+                    file=sys.stderr,
+                )
                 continue
             intent, category, urgent, text = parts
-            rows.append({"id": f"{f.stem}:{lineno}", "intent": intent, "text": text,
-                         "category": None if category == "-" else category, "urgent": urgent == "1"})
+            rows.append(
+                {
+                    "id": f"{f.stem}:{lineno}",
+                    "intent": intent,
+                    "text": text,
+                    "category": None if category == "-" else category,
+                    "urgent": urgent == "1",
+                }
+            )
     return rows
 
 
@@ -56,7 +65,9 @@ def train_softmax(xs: Sequence[dict], ys: Sequence[str], classes: Sequence[str])
         rng.shuffle(order)
         for i in order:
             _step(xs[i], index[ys[i]], n, weights, grads)
-    kept = {f: [round(x, 4) for x in w] for f, w in weights.items() if max(map(abs, w)) >= MIN_WEIGHT}
+    kept = {
+        f: [round(x, 4) for x in w] for f, w in weights.items() if max(map(abs, w)) >= MIN_WEIGHT
+    }
     return LinearModel(classes, kept)
 
 
@@ -82,9 +93,13 @@ def _step(x: dict, y: int, n: int, weights: dict, grads: dict) -> None:
 
 def fit(clf, rows: Sequence[dict]) -> IntentCategoryModel:
     """Intent model on all rows, category model on complaints; features through `clf`."""
-    feats = [features(clf.analyse(r["text"])[2]) for r in rows]
-    intent = train_softmax(feats, [r["intent"] for r in rows], INTENTS)
-    pairs = [(f, r["category"]) for f, r in zip(feats, rows) if r["intent"] == "complaint"]
+    analyses = [clf.analyse(r["text"])[2] for r in rows]
+    feats = [features(a) for a in analyses]
+    full = [{**f, **dict.fromkeys(bigrams(a), 1.0)} for f, a in zip(feats, analyses, strict=True)]
+    intent = train_softmax(full, [r["intent"] for r in rows], INTENTS)
+    pairs = [
+        (f, r["category"]) for f, r in zip(feats, rows, strict=False) if r["intent"] == "complaint"
+    ]
     codes = tuple(clf.lex.categories)
     category = train_softmax([f for f, _ in pairs], [c for _, c in pairs], codes)
     return IntentCategoryModel(intent, category)

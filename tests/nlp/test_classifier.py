@@ -23,9 +23,15 @@ HARD_CASES = [
     # Not urban management.
     ("电梯又坏了，物业到底修不修", "chatter", None, False),
     ("物业费又涨了，大家收到通知没", "chatter", None, False),
+    # Reports about the past or elsewhere, and corrections.
+    ("去年那会儿消防通道天天堵，现在管得挺好", "chatter", None, False),
+    ("听说隔壁小区有条狗咬了人，咱们这还好", "chatter", None, False),
+    ("那个棚子是物业搭的临时仓库，不是违建", "chatter", None, False),
     # Status queries.
     ("工单CY20261201-0042处理到哪一步了？", "status_query", None, False),
     ("我上周反映的地锁有人管了吗", "status_query", None, False),
+    ("上回说的那个违建，城管说下周拆，拆了没", "status_query", None, False),
+    ("CY20261130-0211 怎么显示办结了，现场还是老样子", "status_query", None, False),
     # Typos, dialect, short rants.
     ("5号楼后面有人盖违见，都盖了两层了", "complaint", "illegal_construction", False),
     ("消防通到又叫车给堵上了", "complaint", "fire_lane_blocked", True),
@@ -43,11 +49,27 @@ HARD_CASES = [
     ("小区里好几条流浪狗成群乱窜", "complaint", "stray_dog", False),
     ("遛狗不牵绳，狗屎也不捡", "complaint", "dog_nuisance", False),
     # A fire lane wins over everything in a multi-issue rant.
-    ("楼道堆杂物、电动车乱停，消防通道也被堵了，物业啥也不管", "complaint", "fire_lane_blocked", True),
-    # Urgent in any category when someone is in danger now.
+    (
+        "楼道堆杂物、电动车乱停，消防通道也被堵了，物业啥也不管",
+        "complaint",
+        "fire_lane_blocked",
+        True,
+    ),
+    # Traditional script, emoji and voice-to-text run-ons.
+    ("樓道裡堆滿了紙箱和舊家具，走路都要側身", "complaint", "clutter", False),
+    ("🤮垃圾桶爆满 臭死了 北门", "complaint", "garbage", False),
+    (
+        "那个我跟大家说一下啊就是咱们楼后面那个消防通道又让人给停满了车了",
+        "complaint",
+        "fire_lane_blocked",
+        True,
+    ),
+    # Urgent in any category when someone is in danger now; a fear is not a danger.
     ("快来人！一条大狗把小孩咬了，在流血", "complaint", "dog_nuisance", True),
     ("流浪狗正在追着一个老人，赶紧来人", "complaint", "stray_dog", True),
     ("有人在楼下烧垃圾，火苗窜起来了", "complaint", "garbage", True),
+    ("井盖没了，刚才有个孩子差点掉进去，快来人", "complaint", "other", True),
+    ("6号楼楼顶有人烧烤，炭火一直冒烟，万一着火了怎么办", "complaint", "outdoor_bbq", False),
 ]
 
 
@@ -64,8 +86,13 @@ def test_result_shape(clf: Classifier):
     assert isinstance(c, Classification)
     assert 0.0 <= c.confidence <= 1.0 and c.confidence > 0.5
     assert "消防通道" in c.evidence
-    assert c.as_dict() == {"intent": "complaint", "category": "fire_lane_blocked", "urgent": True,
-                           "community": None, "place": "9号楼门口"}
+    assert c.as_dict() == {
+        "intent": "complaint",
+        "category": "fire_lane_blocked",
+        "urgent": True,
+        "community": None,
+        "place": "9号楼门口",
+    }
     with pytest.raises(AttributeError):
         c.intent = "chatter"  # type: ignore[misc]
 
@@ -86,3 +113,32 @@ def test_small_lexicon_from_dict(small_lexicon):
     clf = Classifier(small_lexicon)
     c = clf.classify("中海A区消防通道被占了")
     assert (c.intent, c.category, c.community) == ("complaint", "fire_lane_blocked", "中海国际社区")
+
+
+def test_ticket_number_is_a_status_query(clf: Classifier):
+    """A ticket number makes a status query and is named in the evidence."""
+    c = clf.classify("CY20261203-0015 到底什么情况")
+    assert c.intent == "status_query" and c.category is None
+    assert any("0015" in e for e in c.evidence)
+
+
+def test_evidence_is_readable(clf: Classifier):
+    """Evidence holds words of the message, not feature names or function words."""
+    c = clf.classify("垃圾桶满了好几天没人收，臭死了")
+    assert "垃圾桶" in c.evidence
+    assert not any(e.startswith(("#", "w:", "c:")) or e in {"了", "的"} for e in c.evidence)
+
+
+def test_unsure_message_asks(clf: Classifier):
+    """A message the model cannot call either way sets ask, and a clear one does not."""
+    assert clf.classify("9号楼门口消防通道被车堵了").ask is False
+    probabilities = [clf.classify(t).confidence for t in ("北门那边", "楼下有点乱", "狗")]
+    for t, p in zip(("北门那边", "楼下有点乱", "狗"), probabilities, strict=True):
+        assert clf.classify(t).ask == (0.3 <= p <= 0.7)
+
+
+def test_rules_alone_without_a_model(small_lexicon):
+    """Without a trained model the keyword rules still find complaints and chatter."""
+    clf = Classifier(small_lexicon, model=None)
+    assert clf.classify("楼道里全是杂物，麻烦管管").intent == "complaint"
+    assert clf.classify("早上好").intent == "chatter"

@@ -13,20 +13,104 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_classify_cli_skips_bad_lines():
     """Blank and malformed lines are skipped with a note on stderr; good ones are answered."""
     lines = [
-        json.dumps({"id": "a", "text": "9号楼消防通道被车堵死了", "group": "檀府"}, ensure_ascii=False),
+        json.dumps(
+            {"id": "a", "text": "9号楼消防通道被车堵死了", "group": "檀府"}, ensure_ascii=False
+        ),
         "",
         "{not json",
         json.dumps({"id": "b", "text": "早上好", "group": "檀府"}, ensure_ascii=False),
     ]
     proc = subprocess.run(
         [sys.executable, "-m", "nlp", "classify"],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=ROOT, check=True,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
         encoding="utf-8",
     )
     rows = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
     assert set(rows[0]) == {"id", "intent", "category", "urgent", "community", "place"}
     assert rows[0]["category"] == "fire_lane_blocked" and rows[0]["urgent"] is True
-    assert rows[1] == {"id": "b", "intent": "chatter", "category": None, "urgent": False,
-                       "community": None, "place": None}
+    assert rows[1] == {
+        "id": "b",
+        "intent": "chatter",
+        "category": None,
+        "urgent": False,
+        "community": None,
+        "place": None,
+    }
     assert "skipped" in proc.stderr
+
+
+def test_evaluate_cli_prints_figures(tmp_path):
+    """`evaluate FILE` prints per-label scores, the headline and the misclassified lines."""
+    rows = [
+        {
+            "id": "1",
+            "text": "9号楼消防通道被车堵死了",
+            "group": "檀府",
+            "intent": "complaint",
+            "category": "fire_lane_blocked",
+            "urgent": True,
+            "community": None,
+            "place": "9号楼",
+        },
+        {
+            "id": "2",
+            "text": "早上好",
+            "group": "檀府",
+            "intent": "chatter",
+            "category": None,
+            "urgent": False,
+            "community": None,
+            "place": None,
+        },
+    ]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nlp", "evaluate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        encoding="utf-8",
+    )
+    for part in (
+        "intent",
+        "category",
+        "confusion",
+        "community exact",
+        "urgent recall",
+        "headline",
+        "misclassified",
+    ):
+        assert part in proc.stdout
+
+
+def test_train_writes_a_model(tmp_path):
+    """`train` fits on a data folder and writes a loadable model."""
+    from nlp.model import IntentCategoryModel
+
+    data = tmp_path / "train"
+    data.mkdir()
+    lines = [
+        "complaint\tgarbage\t0\t垃圾桶满了没人收",
+        "complaint\tclutter\t0\t楼道堆满杂物",
+        "chatter\t-\t0\t早上好",
+        "status_query\t-\t0\t我的工单处理到哪了",
+    ]
+    (data / "tiny.tsv").write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "model.json"
+    subprocess.run(
+        [sys.executable, "-m", "nlp", "train", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        encoding="utf-8",
+    )
+    model = IntentCategoryModel.load(out)
+    assert model.intent_model.classes == ("complaint", "status_query", "chatter")

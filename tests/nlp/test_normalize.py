@@ -35,7 +35,9 @@ def test_span_maps_back_to_original():
     assert n.original_span(i, i + len("3号楼2单元门口")) == "三號樓2单元门口"
 
 
-@pytest.mark.parametrize("token, value", [("三", 3), ("十", 10), ("十二", 12), ("二十三", 23), ("12", 12)])
+@pytest.mark.parametrize(
+    "token, value", [("三", 3), ("十", 10), ("十二", 12), ("二十三", 23), ("12", 12)]
+)
 def test_cn_numerals(token, value):
     """Small Chinese numerals become integers."""
     assert cn_to_int(token) == value

@@ -41,8 +41,14 @@ def test_community_named_in_text(clf, text, community):
 
 @pytest.mark.parametrize(
     "a, b, same",
-    [("3号楼", "3#楼", True), ("三号楼", "3号楼", True), ("3栋", "三号楼", True),
-     ("东门外", "东门外面", True), ("3号楼", "4号楼", False), (None, "3号楼", False)],
+    [
+        ("3号楼", "3#楼", True),
+        ("三号楼", "3号楼", True),
+        ("3栋", "三号楼", True),
+        ("东门外", "东门外面", True),
+        ("3号楼", "4号楼", False),
+        (None, "3号楼", False),
+    ],
 )
 def test_same_place(clf, a, b, same):
     """Building notations and filler words do not make two places differ."""
@@ -56,3 +62,13 @@ def test_similarity_orders_reports(clf):
     c = "小区门口新开的水果店挺新鲜"
     assert clf.similarity(a, b) > clf.similarity(a, c)
     assert clf.similarity(a, a) == 1.0
+
+
+def test_lexicon_ignores_unknown_keys(small_lexicon):
+    """Sections the NLP package does not use are ignored."""
+    from nlp import Lexicon
+
+    from .conftest import SMALL_CONFIG
+
+    lex = Lexicon.from_mapping({**SMALL_CONFIG, "service": {"port": 8000}, "stations": []})
+    assert set(lex.categories) == set(small_lexicon.categories)
