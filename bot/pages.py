@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template_string, request
 
+from bot.actions_api import ActionRequest, perform
 from bot.signing import ticket_sig_ok
 from domain.lifecycle import STATUS_NAMES, status_name
 
@@ -102,8 +103,6 @@ def ticket_page(no: str, notice: str | None = None):
 @pages_bp.post("/tickets/<no>/act")
 def ticket_action(no: str):
     """A form post from the page: the officer named by the signed link acts, same rules as chat."""
-    from bot.actions_api import ActionRequest, perform
-
     if not _signed(no) or not request.args.get("u"):
         return _forbidden(no)
     try:

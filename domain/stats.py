@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,8 +87,6 @@ def _accept_deadline(config):
     limits = config.time_limits.accept_minutes
 
     def deadline(t: Ticket):
-        from datetime import timedelta
-
         return t.created_at + timedelta(minutes=limits.urgent if t.urgent else limits.normal)
 
     return deadline

@@ -1,6 +1,9 @@
-"""The officers' command table: each verb maps to one small action on the ticket desk."""
+"""Officers' commands in plain Chinese (接单 0012, 办结 0012 …, 我的工单): parsing and the table."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -9,7 +12,29 @@ from domain.lifecycle import HANDLING, IllegalTransition, status_name
 from domain.models import Ticket
 from domain.roster import on_duty
 from handlers.base import Context
-from handlers.officer import Command
+
+VERBS = ("接单", "到场", "办结", "转派", "退回", "升级", "我的工单", "今日值班")
+COMMAND = re.compile(r"^\s*(" + "|".join(VERBS) + r")\s*(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command: the verb, the ticket reference (full or day sequence) and the rest."""
+
+    verb: str
+    ref: str | None
+    rest: str
+
+
+def parse_command(text: str) -> Command | None:
+    """Parse `接单 0012 ...`; None when the text is not a command."""
+    m = COMMAND.match(text or "")
+    if not m:
+        return None
+    ref_m = re.match(r"([A-Za-z]{0,4}\d{8}-\d{1,4}|\d{1,4})\s*(.*)$", m.group(2).strip(), re.S)
+    if ref_m:
+        return Command(m.group(1), ref_m.group(1).upper(), ref_m.group(2).strip())
+    return Command(m.group(1), None, m.group(2).strip())
 
 
 class CommandRefused(Exception):

@@ -6,6 +6,7 @@ from domain import actions, texts
 from domain.models import Message, Question, Ticket
 from domain.questions import close_question, pending_question, read_answer
 from handlers.base import Context, Outcome
+from handlers.complaint import community_of, open_and_dispatch
 
 
 class FollowUpHandler:
@@ -26,8 +27,6 @@ class FollowUpHandler:
         return self._rated(message, question, answer, ctx)
 
     def _confirmed(self, message: Message, question: Question, answer: str, ctx) -> Outcome:
-        from handlers.complaint import community_of, open_and_dispatch
-
         if answer != "yes":
             ctx.desk.sends.reply(message, texts.CONFIRM_DECLINED)
             return Outcome(self.name, detail={"confirm": answer})
