@@ -53,11 +53,16 @@ def reassign(desk: TicketDesk, ticket: Ticket) -> None:
 
 
 def _other_officer(desk: TicketDesk, ticket: Ticket) -> str | None:
-    """Another officer of the station, on duty now if possible."""
-    on = [p.userid for p in on_duty(desk.config, ticket.station, desk.now).officers]
-    everyone = [p.userid for p in desk.config.station_officers(ticket.station)]
-    candidates = [u for u in on + everyone if u != ticket.officer]
-    return desk.least_loaded(list(dict.fromkeys(candidates))) if candidates else None
+    """Another officer of the station on duty now; None at night, on holidays or when alone.
+
+    Waking an off-duty officer is not the roster's intent: without a colleague on duty the
+    ticket goes up to the squadron instead.
+    """
+    duty = on_duty(desk.config, ticket.station, desk.now)
+    if duty.fallback:
+        return None
+    candidates = [p.userid for p in duty.officers if p.userid != ticket.officer]
+    return desk.least_loaded(candidates) if candidates else None
 
 
 def escalate(desk: TicketDesk, ticket: Ticket) -> None:

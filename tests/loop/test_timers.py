@@ -97,3 +97,26 @@ def test_overdue_resolution_is_supervised_by_the_leader(chat, time_machine):
     chat.run()
     assert chat.sent("push", "zhaobingquan")[-1].text.startswith("【督办】工单")
     assert chat.ticket().status == "accepted"
+
+
+def test_weekend_with_one_officer_on_duty_escalates_instead(chat, clock, time_machine):
+    """Saturday: the only officer on duty does not accept; nobody else is on duty, so the
+    squadron leader gets it (an off-duty officer is not woken)."""
+    clock.now = clock.now.replace(day=28)  # Saturday 2026-11-28 10:00 in Qingdao
+    chat.resident(CLUTTER)
+    assert chat.ticket().officer == "zhangqinli"  # the weekend roster of ST01
+    time_machine.advance(minutes=31)
+    chat.run()
+    ticket = chat.ticket()
+    assert (ticket.status, ticket.officer) == ("escalated", "zhaobingquan")
+
+
+def test_night_ticket_of_the_duty_officer_escalates_when_not_accepted(chat, clock, time_machine):
+    """22:00: the squadron duty officer has it; unaccepted, it goes to the leader, not to an
+    officer asleep at home."""
+    clock.now = clock.now.replace(hour=14)  # 22:00 in Qingdao
+    chat.resident(CLUTTER)
+    assert chat.ticket().officer == "cy_duty"
+    time_machine.advance(minutes=31)
+    chat.run()
+    assert chat.ticket().officer == "zhaobingquan"
