@@ -59,6 +59,12 @@ class Chat:
         """A burst worker: rq's scheduler moves due alarms, then every queued job runs."""
         make_worker(self.redis).work(burst=True, with_scheduler=True)
 
+    def handled_by(self, msg_id: str, channel: str = "bridge") -> str:
+        """Which handler processed a message (asserts it was processed at all)."""
+        message, _ = self.store.message_view(channel, msg_id)
+        assert message.state == "processed", message.state
+        return message.outcome["handler"]
+
     def ticket(self, no: str | None = None) -> Ticket:
         """A ticket by number (default: the newest), with events loaded."""
         return self.store.ticket(no) if no else self.store.tickets(limit=1)[0]

@@ -29,7 +29,7 @@ def test_unsure_message_is_asked_about_then_yes_opens_a_ticket(chat, doubtful):
 def test_no_means_nothing_is_opened(chat, doubtful):
     """"不是" closes the question without a ticket."""
     chat.resident(doubtful)
-    chat.resident("不是")
+    assert chat.handled_by(chat.resident("不是")) == "follow_up"
     assert chat.statuses() == {}
     assert chat.last_reply() == "@张三 好的，已取消。如需反映问题，请直接描述问题和位置。"
 
@@ -37,12 +37,12 @@ def test_no_means_nothing_is_opened(chat, doubtful):
 def test_never_asks_twice(chat, doubtful):
     """A second doubtful message while the question is open gets no second question."""
     chat.resident(doubtful)
-    chat.resident(doubtful)
+    assert chat.handled_by(chat.resident(doubtful)) == "ask"
     assert len(chat.sent("reply")) == 1
 
 
 def test_only_the_asked_sender_can_answer(chat, doubtful):
     """Someone else's "是" is not an answer."""
     chat.resident(doubtful)
-    chat.resident("是", name="李四", sender="wxid_lisi")
+    assert chat.handled_by(chat.resident("是", name="李四", sender="wxid_lisi")) == "chatter"
     assert chat.statuses() == {}

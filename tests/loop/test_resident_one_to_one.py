@@ -57,4 +57,5 @@ def test_remembered_community_is_used_next_time(chat):
 def test_chatter_one_to_one_gets_no_question(chat):
     """A greeting is not a reason to ask anything."""
     say(chat, "你好", 1)
+    assert chat.handled_by("wx-1", channel="wechat") == "resident_community"
     assert replies(chat) == []

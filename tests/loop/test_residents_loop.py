@@ -78,7 +78,7 @@ def test_unsatisfied_reopens_to_the_same_station(chat):
 def test_someone_else_saying_satisfied_changes_nothing(chat):
     """Only the reporter's answer counts."""
     no = resolve_first(chat)
-    chat.resident("满意", name="李四", sender="wxid_lisi")
+    assert chat.handled_by(chat.resident("满意", name="李四", sender="wxid_lisi")) == "chatter"
     assert chat.ticket(no).status == "resolved"
 
 
@@ -92,7 +92,8 @@ def test_no_answer_closes_after_the_wait(chat, time_machine):
     chat.run()
     ticket = chat.ticket(no)
     assert (ticket.status, ticket.satisfaction) == ("closed", "timeout")
-    chat.resident("不满意")  # too late: the question is moot, nothing reopens
+    late = chat.resident("不满意")  # too late: the question is moot, nothing reopens
+    assert chat.handled_by(late) == "follow_up"
     assert chat.ticket(no).status == "closed"
 
 
