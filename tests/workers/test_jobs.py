@@ -285,3 +285,17 @@ def test_stuck_send_is_reaped(post_message, worker_runtime, work, redis, store, 
     work()
     assert {row.state for row in store.outbox()} == {"sent"}
     assert len(fake_wechat.calls_to("/bridge/reply")) == 1
+
+
+def test_message_that_always_fails_is_parked_as_failed(post_message, worker_runtime, store):
+    """After MAX_PROCESS_ATTEMPTS failures the message is parked 'failed' and never retried."""
+    post_message()
+    pk = store.find_message("bridge", "m-1").id
+    runtime.install(dataclasses.replace(worker_runtime, classifier=UnavailableClassifier()))
+    for _ in range(jobs.MAX_PROCESS_ATTEMPTS):
+        with pytest.raises(OSError):
+            jobs.process_message(pk)
+    assert jobs.process_message(pk) == "skipped"
+    message = store.find_message("bridge", "m-1")
+    assert (message.state, message.attempts) == ("failed", jobs.MAX_PROCESS_ATTEMPTS + 1)
+    assert store.messages_waiting(worker_runtime.clock() + timedelta(days=1)) == []
