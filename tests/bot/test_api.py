@@ -234,3 +234,10 @@ def test_openapi_refs_resolve_and_operations_are_complete(client):
             assert declared == params, (path, method)
             for scheme in op.get("security", []):
                 assert set(scheme) <= set(doc["components"]["securitySchemes"])
+
+
+def test_openapi_document_validates_against_the_3_1_schema(client):
+    """openapi-spec-validator accepts the served document."""
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/openapi.json").get_json())
