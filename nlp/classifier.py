@@ -100,7 +100,7 @@ class Classifier:
             category=d.category,
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
-            place=find_place(norm, tokens, self.roads),
+            place=find_place(norm, tokens, self.roads, bare=d.intent == "complaint"),
             confidence=round(d.p_complaint, 3),
             evidence=d.evidence,
             ask=d.intent != "status_query" and low <= d.p_complaint <= high,

@@ -41,6 +41,12 @@ def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> b
     return any(n in left for n in negations)
 
 
+def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
+    """True when one of `words` starts within `window` chars after position `end`."""
+    right = text[end : end + window + 3]
+    return any(right.find(w) in range(0, window) for w in words)
+
+
 def _asks(text: str, end: int, asking: str) -> bool:
     """True when a question char follows within two chars (拆了没, 清理完了没有)."""
     return any(ch in asking for ch in text[end : end + 2])
@@ -63,16 +69,24 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
     window = int(lex.setting("negation_window", 4))
     asking = str(lex.setting("question_suffixes", "没吗么不"))
     hypothetical = tuple(lex.setting("hypothetical", ()) or ())
+    imagined = tuple(lex.setting("hypothetical_after", ()) or ())
+    again = str(lex.setting("solved_undone", "又"))
     cues: dict[str, list[str]] = {}
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
         if kind == "kw":
             hits = a.category_hits.setdefault(name, [])
             if (word, weight) not in hits and not negated(a.text, pos, negations, window):
                 hits.append((word, weight))
-        elif name == "solved" and _asks(a.text, pos + len(word), asking):
-            continue  # "拆了没" asks whether it is solved: no evidence that it is
-        elif name == "urgent" and negated(a.text, pos, hypothetical, window):
-            continue  # "万一着火" fears a danger that is not there now
+        elif name == "solved" and (
+            _asks(a.text, pos + len(word), asking) or _asks(a.text, pos + len(word), again)
+        ):
+            continue  # "拆了没" asks whether it is solved, "拆了又盖" says it came back
+        elif name == "urgent" and (
+            negated(a.text, pos, hypothetical, window)
+            or _followed(a.text, pos + len(word), imagined, window)
+            or _asks(a.text, pos + len(word), "吗么")
+        ):
+            continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif word not in cues.setdefault(name, []):
             cues[name].append(word)
     for group in lex.cue_groups:

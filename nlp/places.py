@@ -17,13 +17,13 @@ _BUILDING = (
     rf"(?:[a-h]区)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
     rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
-_ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区"
-_GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|门口)"
+_ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区|\d期|[一二三四]期"
+_GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|(?:我|俺)?家门口|门口)"
 _AREA = (
-    r"地下车库(?:入口)?|地下室|车库|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
+    r"地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
     r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
     rf"|[{_CJK}]{{2}}市场|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
-    rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
+    rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|小区对面|小区旁边|小区(?:的)?(?:草坪|绿地|绿化带)|马路上|马路边|路口|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
     r"|地面车位|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
 )
 _SIDE = (
@@ -35,14 +35,16 @@ _REL = (
     r"外面|外侧|外|内侧|里面|里|内|口|前面|前|后面|后|[东西南北](?:侧|边|头|口)|旁边|旁|附近|那边|这边"
     r"|那里|这里|周边|周围|对面|楼下|楼上|楼前|楼顶|顶楼|顶上|露台|底商|单元门口|门口|电梯口|电梯里"
     r"|进来第.个路口|进来[左右]手边|之间|中间|下面|上面|边上|两边|两侧|角落|入口|坡道|站台|路口|路边"
-    r"|马路边|马路上|公共停车区域|停车区域|车位|楼梯下面|墙上|柱子上|树上|配电箱上|垃圾桶旁边"
+    r"|马路边|马路上|门前|出口|走廊|保安室|站牌上|站牌|拐角|公共停车区域|停车区域|车位|楼梯下面|墙上|柱子上|树上|配电箱上|垃圾桶旁边"
     rf"|{_FLOOR}|院子|平台|滑梯旁边"
 )
 _TAIL = (
     r"的(?:公共)?(?:路口|路边|人行道|工地|空地|公交站|柱子|配电箱|停车区域|车位|广场|电梯里"
     r"|垃圾分类亭|垃圾站|过道|树)"
     r"|(?:那条|那段|那个|那块|那排|那一排|那一段|这一段|这段|那片|那一片)"
-    r"(?:路口|路边|马路|路上|路|小路|巷子|工地|空地|早市|集市|公交站|广场|店|垃圾分类亭|垃圾站|过道)"
+    r"(?:路口|路边|马路|路上|路|小路|巷子|工地|空地|早市|集市|公交站|广场|店|垃圾分类亭|垃圾站|垃圾点|过道"
+    r"|绿地|草坪|草地|绿化带)"
+    r"|(?:进来|出去)(?:那条|的)(?:路|街|主路|马路)"
     r"|那段|那一段|这一段|这段"
 )
 _HEAD = rf"(?P<b>{_BUILDING})|(?P<z>{_ZONE})|(?P<s>{_SIDE})|(?P<g>{_GATE})|(?P<a>{_AREA})"
@@ -74,17 +76,31 @@ _WEAK = {
     "围墙",
     "外墙",
     "停车场",
+    "马路上",
+    "马路边",
+    "路口",
 }
+# The whole community is no place inside it.
+_NOWHERE = {"小区里面", "小区里", "小区内"}
+_WEAK_ALL = _WEAK | {"健身器材", "地铁站", "单元门", "广场", "电梯口", "楼道"}
 _SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
 def find_place(
-    norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = ()
+    norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = (), bare: bool = True
 ) -> str | None:
-    """The most specific place expression (first on ties), as the exact original substring."""
+    """The most specific place expression (first on ties), as the exact original substring.
+
+    With `bare` False (a message that reports nothing: chatter, a status query) a weak head on
+    its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place.
+    """
     bounds = _token_bounds(norm.text, tokens)
     best, best_key = None, None
     for start, end, rank in _candidates(norm.text, bounds, roads):
+        if norm.text[start:end] in _NOWHERE or (
+            not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
+        ):
+            continue
         key = (rank, -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
@@ -114,7 +130,10 @@ def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
 
 def _road_end(text: str, end: int, roads: Iterable[str]) -> int:
     """Extend a road over `和X路路口` / `路口` so a crossing is one place."""
-    m = re.compile(r"(?:[和与跟](?:" + "|".join(map(re.escape, roads)) + r"))?(?:路口|交叉口)?")
+    m = re.compile(
+        r"(?:[和与跟](?:" + "|".join(map(re.escape, roads)) + r"))?(?:路口|交叉口)?"
+        r"(?:那段马路|那段路|那一段|那段|这段|上)?"
+    )
     return m.match(text, end).end()
 
 

@@ -44,7 +44,9 @@ def _jieba_cutter(words: list[str]):
         pass
     tk.initialize()
     for word in words:
+        old = tk.FREQ.get(word, 0)
         tk.add_word(word, freq=USER_WORD_FREQ)
+        tk.total -= old  # as jieba-rs does: a word already known is replaced, not added twice
     return lambda text: tk.lcut(text, HMM=False)
 
 

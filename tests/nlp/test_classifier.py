@@ -70,6 +70,19 @@ HARD_CASES = [
     ("有人在楼下烧垃圾，火苗窜起来了", "complaint", "garbage", True),
     ("井盖没了，刚才有个孩子差点掉进去，快来人", "complaint", "other", True),
     ("6号楼楼顶有人烧烤，炭火一直冒烟，万一着火了怎么办", "complaint", "outdoor_bbq", False),
+    # A fear after the danger word, a simile, or a question is no danger now either.
+    ("单元门口停满电动车，还有人楼道里充电，着火了怎么办", "complaint", "nonmotor_parking", False),
+    ("广场上有人支炉子烤串，烟大得跟着火了似的", "complaint", "outdoor_bbq", False),
+    ("刚才消防车来小区了，哪里着火了吗？", "chatter", None, False),
+    # 消防道 names a fire lane; solved-then-back (拆了又盖) is a complaint, not a solved report.
+    ("消防道上堆满了旧家具，车根本过不去", "complaint", "fire_lane_blocked", True),
+    ("一楼那户去年被城管拆了又盖，这回又往外接了一间", "complaint", "illegal_construction", False),
+    # Neighbour noise and resignation are not urban management.
+    ("楼上天天半夜拖椅子，说了也不听", "chatter", None, False),
+    ("对门装修白天吵点也没办法，忍忍吧", "chatter", None, False),
+    # Colloquial status queries without a ticket number.
+    ("上回说的那个地锁的事咋样了", "status_query", None, False),
+    ("前两天报的小广告，城管去撕了吗", "status_query", None, False),
 ]
 
 

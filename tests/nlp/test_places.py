@@ -15,6 +15,19 @@ import pytest
         ("北门外那段路的路灯坏了", "北门外那段路"),
         ("8号楼北侧公共停车区域发现私装地锁", "8号楼北侧公共停车区域"),
         ("小广告贴得到处都是", None),
+        # Phase and gate, road stretches, gates with a way in or out, garages, tails.
+        ("3期北门消防通道被车占了", "3期北门"),
+        ("东门进来那条路全是共享单车", "东门进来那条路"),
+        ("文阳路那段马路被挖开了没人管", "文阳路那段马路"),
+        ("地库入口旁边有人装了地锁", "地库入口旁边"),
+        ("5号楼门前放了两个石墩子", "5号楼门前"),
+        ("西门那个垃圾点天天满", "西门那个垃圾点"),
+        ("地铁站出口堆满了共享单车", "地铁站出口"),
+        ("我家门口被塞满了小广告", "我家门口"),
+        # 那块 before a thing is a determiner, not part of the place.
+        ("东门外那块广告牌太刺眼了", "东门外"),
+        # The whole community is no place inside it.
+        ("小区里面有好几条野狗乱窜", None),
     ],
 )
 def test_place_is_exact_substring(clf, text, place):
@@ -72,3 +85,16 @@ def test_lexicon_ignores_unknown_keys(small_lexicon):
 
     lex = Lexicon.from_mapping({**SMALL_CONFIG, "service": {"port": 8000}, "stations": []})
     assert set(lex.categories) == set(small_lexicon.categories)
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("物业说下周统一清理楼道杂物，大家收一收", None),  # a notice: 楼道 names a thing
+        ("上周反映的绿地种菜那个事有人管了吗", None),  # a status query about 绿地种菜
+        ("楼道里的杂物物业今天清走了", "楼道里"),  # but 楼道里 says where
+    ],
+)
+def test_bare_weak_head_is_no_place_outside_complaints(clf, text, place):
+    """In chatter and status queries a bare weak head (楼道, 绿地) is a thing, not a place."""
+    assert clf.classify(text).place == place
