@@ -96,12 +96,12 @@ def open_and_dispatch(message: Message, community: str, ctx: Context) -> Outcome
 
 
 def _similar(ctx: Context):
-    """Same incident: similar text, or the same named place."""
+    """Same incident: the same place when both name one, else similar wording."""
     clf = ctx.classifier
 
     def similar(ticket: Ticket, finding: Finding) -> bool:
-        if ticket.place and finding.place and clf.same_place(ticket.place, finding.place):
-            return True
+        if ticket.place and finding.place:  # 3号楼门口 and 5号楼门口 are two incidents
+            return clf.same_place(ticket.place, finding.place)
         return clf.similarity(ticket.text, finding.text) >= MERGE_SIMILARITY
 
     return similar

@@ -110,3 +110,10 @@ def test_whole_loop_to_closed_has_an_audit_trail(chat):
         ("resolved", "closed"),
     ]
     assert all(e.actor and e.at for e in events)
+
+
+def test_same_kind_of_problem_at_another_building_is_another_ticket(chat):
+    """Fire lanes blocked at two different buildings are two incidents, not one."""
+    chat.resident("8号楼后面消防通道被一辆白色越野车堵死了")
+    chat.resident("2号楼后面消防通道被一辆白色越野车堵死了", name="李四", sender="wxid_lisi")
+    assert sorted(chat.statuses().values()) == ["dispatched", "dispatched"]
