@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from redis import Redis
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 
 from bot import Services, create_app
 from bot.intake import Intake
@@ -186,6 +186,48 @@ def app(services):
 def client(app):
     """Flask test client (the bridge and API tests also run over real HTTP elsewhere)."""
     return app.test_client()
+
+
+@pytest.fixture
+def make_edge_app(test_config, store, queue):
+    """Build the real app with secrets from `env` and an optional smaller body limit."""
+
+    def build(env: dict, max_body_bytes: int | None = None):
+        config = test_config
+        if max_body_bytes:
+            data = test_config.model_dump(mode="json")
+            data["service"]["max_body_bytes"] = max_body_bytes
+            config = Config.from_mapping(data)
+        secrets = Secrets(config.secrets.model_dump(), env)
+        return create_app(Services(config, secrets, store, Intake(store, queue)))
+
+    return build
+
+
+class StoredMessages:
+    """What the intake stored, read back from the database."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @property
+    def messages(self) -> dict:
+        """(channel, msg_id) -> stored message."""
+        from domain.models import Message
+
+        with self.store.session() as s:
+            return {(m.channel, m.msg_id): m for m in s.scalars(select(Message))}
+
+    @property
+    def count(self) -> int:
+        """How many messages are stored."""
+        return len(self.messages)
+
+
+@pytest.fixture
+def stored(store) -> StoredMessages:
+    """The messages the real intake stored."""
+    return StoredMessages(store)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from types import SimpleNamespace
 
 import pytest
 import xmltodict
@@ -15,9 +14,6 @@ from wechatpy.enterprise.crypto import PrpCrypto as WeComPrpCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.utils import WeChatSigner, to_text
 from werkzeug.serving import make_server
-
-from bot.intake import Receipt
-from bot.secrets import Secrets
 
 OK = {"errcode": 0, "errmsg": "ok"}
 INVALID_TOKEN = {"errcode": 40014, "errmsg": "invalid access_token"}
@@ -223,45 +219,3 @@ class WeChatSender:
         encrypted = xmltodict.parse(body)["xml"]["Encrypt"]
         signature = sign(self.token, query["timestamp"], query["nonce"], encrypted)
         return query | {"encrypt_type": "aes", "msg_signature": signature}, body
-
-
-# --- Stand-in app for the edge tests until conftest's make_app exists ---
-
-
-class RecordingIntake:
-    """Intake double: remembers messages by (channel, msg_id); the second accept is a duplicate."""
-
-    def __init__(self):
-        self.messages: dict[tuple[str, str], object] = {}
-        self.accept_calls = 0
-
-    def accept(self, message) -> Receipt:
-        """Record `message` once; report duplicates like the real intake."""
-        self.accept_calls += 1
-        key = (message.channel, message.msg_id)
-        duplicate = key in self.messages
-        self.messages.setdefault(key, message)
-        return Receipt(message.msg_id, duplicate)
-
-
-def make_edge_app(env: dict, max_body_bytes: int = 65536, api_base_url: str = "") -> Flask:
-    """A Flask app with the two callback blueprints and a recording intake."""
-    from bot.wechat import wechat_bp
-    from bot.wecom import wecom_bp
-
-    app = Flask("edge-test")
-    app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
-    config = SimpleNamespace(
-        service=SimpleNamespace(replay_window_seconds=300, max_body_bytes=max_body_bytes),
-        channels=SimpleNamespace(
-            wecom_api_base_url=api_base_url,
-            wechat_api_base_url=api_base_url,
-            http_timeout_seconds=5,
-        ),
-    )
-    secrets = Secrets({key.lower(): key for key in EDGE_ENV}, env)
-    services = SimpleNamespace(config=config, secrets=secrets, intake=RecordingIntake())
-    app.extensions["cgbot"] = services
-    app.register_blueprint(wecom_bp)
-    app.register_blueprint(wechat_bp)
-    return app
