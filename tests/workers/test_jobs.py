@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,8 @@ from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rq.registry import FailedJobRegistry
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.intake import Intake
 from bot.message import IncomingMessage
@@ -250,23 +252,27 @@ def test_message_lost_by_flushdb_is_reaped(post_message, worker_runtime, work, r
     assert counts(store)[0] == 1
 
 
-class UnavailableClassifier:
-    """Stands in for a classifier whose dictionary cannot be loaded (an outside failure)."""
-
-    def classify(self, *args, **kwargs):
-        raise OSError("jieba dictionary unreadable")
+@contextmanager
+def tickets_table_missing(engine):
+    """A real database fault for the duration: the tickets table is renamed away."""
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE tickets RENAME TO tickets_away"))
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE tickets_away RENAME TO tickets"))
 
 
 def test_job_that_raises_keeps_the_message(post_message, worker_runtime, work, redis, store, clock):
     """Every retry fails: the message stays 'received', rq keeps the failure, the reaper recovers"""
     post_message()
-    runtime.install(dataclasses.replace(worker_runtime, classifier=UnavailableClassifier()))
-    work()
+    with tickets_table_missing(store.engine):
+        work()
     message = store.find_message("bridge", "m-1")
     assert (message.state, message.ticket_id) == ("received", None)
     assert f"msg-{message.id}" in FailedJobRegistry("messages", connection=redis).get_job_ids()
     assert counts(store) == (0, 0, 0)
-    runtime.install(worker_runtime)
     clock.now = message.received_at.replace(tzinfo=clock.now.tzinfo) + timedelta(minutes=2)
     assert jobs.reap()["messages"] == 1
     work()
@@ -291,11 +297,11 @@ def test_message_that_always_fails_is_parked_as_failed(post_message, worker_runt
     """After MAX_PROCESS_ATTEMPTS failures the message is parked 'failed' and never retried."""
     post_message()
     pk = store.find_message("bridge", "m-1").id
-    runtime.install(dataclasses.replace(worker_runtime, classifier=UnavailableClassifier()))
-    for _ in range(jobs.MAX_PROCESS_ATTEMPTS):
-        with pytest.raises(OSError):
-            jobs.process_message(pk)
-    assert jobs.process_message(pk) == "skipped"
+    with tickets_table_missing(store.engine):
+        for _ in range(jobs.MAX_PROCESS_ATTEMPTS):
+            with pytest.raises(DBAPIError):
+                jobs.process_message(pk)
+        assert jobs.process_message(pk) == "skipped"
     message = store.find_message("bridge", "m-1")
     assert (message.state, message.attempts) == ("failed", jobs.MAX_PROCESS_ATTEMPTS + 1)
     assert store.messages_waiting(worker_runtime.clock() + timedelta(days=1)) == []
