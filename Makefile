@@ -24,6 +24,7 @@ check-config: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/nlp.py
+	$(PY) bench/pipeline.py
 
 clean:
 	rm -rf $(VENV) var
