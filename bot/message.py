@@ -22,7 +22,3 @@ class IncomingMessage:
     mentions: tuple[str, ...] = ()
     kind: str = "text"  # text | image | location | voice | event
     extra: dict = field(default_factory=dict)  # channel extras: media_id, image url, location
-
-    @property
-    def is_group(self) -> bool:
-        return self.group_id is not None

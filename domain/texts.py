@@ -34,7 +34,6 @@ OVERDUE_TEXT = (
     "【督办】工单 {no}（{category}）已超过办结时限 {deadline}，当前：{status}，承办：{officer}"
 )
 MORE_REPORTERS = "工单 {no} 又有居民反映，共 {reporters} 人反映，请优先处理"
-UNSATISFIED_TEXT = "工单 {no} 反映人不满意，已重新办理，请尽快处理"
 
 # Replies to officers' commands
 ACCEPTED_OK = "已接单 {no}，请尽快到场处置"

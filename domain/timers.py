@@ -9,8 +9,6 @@ from sqlalchemy.orm import Session
 
 from domain.models import Ticket, Timer
 
-KINDS = ("remind", "reassign", "escalate", "overdue", "close")
-
 
 class TimerBoard:
     """Arms timers in the unit of work; the worker schedules the new ones after commit."""
