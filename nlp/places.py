@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
@@ -14,18 +15,27 @@ _NUM = r"\d{1,3}"
 _FLOOR = "[一二三四五六七八九]楼"
 # Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
-    rf"(?:[a-h]区)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
+    rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-])|"  # 3-2 / 3-2-101: building-unit-flat
+    rf"(?:[a-h]区|[东西南北]区|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
     rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
-_ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区|\d期|[一二三四]期"
+_ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区|[a-h]座|\d期|[一二三四]期"
 _GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|(?:我|俺)?家门口|门口)"
 _AREA = (
-    r"地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
+    r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
     r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
     rf"|[{_CJK}]{{2}}市场|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
     rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|小区对面|小区旁边|小区(?:的)?(?:草坪|绿地|绿化带)|马路上|马路边|路口|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
-    r"|地面车位|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
+    r"|地面车位|地面停车场|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
+    r"|盲道|马路牙子|马路中间|河边|花坛|阳台上|草地|主干道|公共通道|公共绿地"
+    r"|消防栓(?=旁边|前|边上|附近)|学校|大厅|大堂|社区服务中心|服务中心|物业前台|隔壁工地|[1-9]楼院子"
 )
+# A named shop or street (全家便利店, 菜鸟驿站, 烧烤一条街): the name is the token before the word.
+_SHOP_WORD = r"便利店|驿站|超市|药店|药房|饭店|水果店|理发店|一条街|美食街|步行街|店"
+_SHOP = re.compile(rf"(?<=[{_CJK}a-z\d])(?:{_SHOP_WORD})")
+# Where at the shop: only a shop with one of these after it names a place (烧烤店 alone is a shop).
+_SHOP_REL = re.compile(r"门口|门前|旁边|隔壁|对面|后门|后面|前面|附近|边上|那边")
+_SHOP_NOT_NAME = re.compile(r"[的了在把是这那个到去从又就还都]|[一我你他她谁]家|对面|旁边|隔壁|新开")
 _SIDE = (
     r"(?:小区|楼)?(?:[东西南北](?:侧|边|面)|对面|旁边|后面|前面|西头|东头|[前后下])"
     r"(?:的|那个|那条|那块|那片|那段)?(?:在建|拆迁)?"
@@ -36,7 +46,7 @@ _REL = (
     r"|那里|这里|周边|周围|对面|楼下|楼上|楼前|楼顶|顶楼|顶上|露台|底商|单元门口|门口|电梯口|电梯里"
     r"|进来第.个路口|进来[左右]手边|之间|中间|下面|上面|边上|两边|两侧|角落|入口|坡道|站台|路口|路边"
     r"|马路边|马路上|门前|出口|走廊|保安室|站牌上|站牌|拐角|公共停车区域|停车区域|车位|楼梯下面|墙上|柱子上|树上|配电箱上|垃圾桶旁边"
-    rf"|{_FLOOR}|院子|平台|滑梯旁边"
+    rf"|{_FLOOR}|院子|平台|滑梯旁边|大厅|大堂|[东西南北]{{1,2}}角|[东西南北中]段|公交站|后门|前台"
 )
 _TAIL = (
     r"的(?:公共)?(?:路口|路边|人行道|工地|空地|公交站|柱子|配电箱|停车区域|车位|广场|电梯里"
@@ -48,7 +58,7 @@ _TAIL = (
     r"|那段|那一段|这一段|这段"
 )
 _HEAD = rf"(?P<b>{_BUILDING})|(?P<z>{_ZONE})|(?P<s>{_SIDE})|(?P<g>{_GATE})|(?P<a>{_AREA})"
-_PLACE = re.compile(rf"(?:{_HEAD})(?:{_ZONE}|{_GATE}|{_AREA}|{_REL}|{_TAIL})*(?:上|里|边)?")
+_PLACE = re.compile(rf"(?:{_HEAD})(?:{_ZONE}|{_GATE}|{_AREA}|{_REL}|{_TAIL})*(?:上|里|边|下)?")
 _DROP_PREFIX = re.compile(r"小区(?=[东西南北后正侧]门|[东西南北](?:侧|边|面))")
 _BAD_END = ("的", "那", "这", "在")
 # Heads that alone say little: a message naming a building or gate as well is about that.
@@ -79,10 +89,22 @@ _WEAK = {
     "马路上",
     "马路边",
     "路口",
+    "学校",
+    "消防栓",
+    "大厅",
+    "路边",
+    "河边",
+    "花坛",
+    "草地",
+    "盲道",
+    "马路中间",
+    "马路牙子",
+    "阳台",
+    "公共绿地",
 }
 # The whole community is no place inside it.
 _NOWHERE = {"小区里面", "小区里", "小区内"}
-_WEAK_ALL = _WEAK | {"健身器材", "地铁站", "单元门", "广场", "电梯口", "楼道"}
+_WEAK_ALL = _WEAK | {"健身器材", "地铁站", "单元门", "广场", "电梯口", "楼道", "阳台上"}
 _SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
@@ -122,19 +144,58 @@ def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
         yield a, b, rank
-    for road in roads:
-        pos = text.find(road)
-        if pos >= 0:
-            yield pos, _road_end(text, pos + len(road), roads), 3
+    for m in _SHOP.finditer(text):
+        a = _shop_start(text, m.start(), bounds)
+        rel = _SHOP_REL.match(text, m.end())
+        if a is not None and rel:
+            yield a, _trim(text, a, rel.end(), bounds), 2
+    roads = tuple(roads)
+    if roads:
+        seen = set()
+        for m in _road_names(roads).finditer(text):
+            if m.group() not in seen:  # the first mention of each road
+                seen.add(m.group())
+                yield m.start(), _road_end(text, m.end(), roads), 3
+
+
+def _shop_start(text: str, word: int, bounds: set[int]) -> int | None:
+    """Start of a shop's name: the token before the shop word (None when that is no name)."""
+    if not bounds:
+        return None
+    start = max((x for x in bounds if x < word), default=0)
+    # jieba (HMM off) splits an unknown name into single chars (罗|森|便利店): take them back.
+    while (
+        start > 0
+        and word - start < 4
+        and (start == 1 or start - 1 in bounds)
+        and not _SHOP_NOT_NAME.match(text, start - 1)
+        and re.match(rf"[{_CJK}a-z\d]", text[start - 1])
+    ):
+        start -= 1
+    if word - start < 2 or _SHOP_NOT_NAME.search(text, start, word):
+        return None
+    return start
 
 
 def _road_end(text: str, end: int, roads: Iterable[str]) -> int:
     """Extend a road over `和X路路口` / `路口` so a crossing is one place."""
-    m = re.compile(
+    return _road_tail(tuple(roads)).match(text, end).end()
+
+
+@lru_cache(maxsize=8)
+def _road_names(roads: tuple[str, ...]) -> re.Pattern:
+    """Any road name, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(roads, key=len, reverse=True))))
+
+
+@lru_cache(maxsize=8)
+def _road_tail(roads: tuple[str, ...]) -> re.Pattern:
+    """What may follow a road name (compiled once per road list)."""
+    return re.compile(
         r"(?:[和与跟](?:" + "|".join(map(re.escape, roads)) + r"))?(?:路口|交叉口)?"
+        r"(?:[东西南北]{1,2}角|[东西南北中]段|公交站)?"
         r"(?:那段马路|那段路|那一段|那段|这段|上)?"
     )
-    return m.match(text, end).end()
 
 
 def _trim(text: str, a: int, b: int, bounds: set[int]) -> int:

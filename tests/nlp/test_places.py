@@ -32,10 +32,41 @@ import pytest
 )
 def test_place_is_exact_substring(clf, text, place):
     """The place is the exact original substring naming where."""
-    got = clf.classify(text).place
-    assert got == place
-    if got:
-        assert got in text
+    assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # building-unit(-flat) in dashes, lettered blocks, zone/phase before a 5# building.
+        ("5-3-402门口堆了一堆旧家具好几天了", "5-3-402门口"),
+        ("7-1门口的消防通道又被车堵了", "7-1门口"),
+        ("C座楼顶有人在搭彩钢板房子", "C座楼顶"),
+        ("北区8#楼下那条狗从来不牵绳", "北区8#楼下"),
+        ("二期12号楼门口又有人摆摊", "二期12号楼门口"),
+        ("4栋1单元一楼大厅全是电动车在充电", "4栋1单元一楼大厅"),
+        # road stretches, corners and stops.
+        ("崇阳路西段每天晚上都有人占道摆摊", "崇阳路西段"),
+        ("正阳路与长城路交叉口西南角的井盖没了", "正阳路与长城路交叉口西南角"),
+        ("兴阳路公交站的站牌上贴满了小广告", "兴阳路公交站"),
+        # a named shop with where at it; a shop alone or a kind of shop is no place.
+        ("罗森便利店门口天天有卖水果的三轮车", "罗森便利店门口"),
+        ("丰巢快递柜旁边共享单车堆成山", None),
+        ("菜鸟驿站旁边的电动车停得乱七八糟", "菜鸟驿站旁边"),
+        ("那家烧烤店天天露天烤串，油烟太大", None),
+        # more heads: 地面停车场, 地下室通道, 盲道 and 花坛 as where.
+        ("地面停车场又多了好几个地锁", "地面停车场"),
+        ("地下室通道堆满了各家的破烂", "地下室通道"),
+        ("电动车全停在盲道上，盲人怎么走", "盲道上"),
+        ("花坛里的花被人拔了种上了菜", "花坛里"),
+        # a hydrant is a place only with where at it.
+        ("消防栓前面停了一排电瓶车", "消防栓前面"),
+        ("有人把消防栓都挡住了", None),
+    ],
+)
+def test_place_odd_formats_roads_shops(clf, text, place):
+    """Odd address formats, road stretches and named shops (held-out 2 misses)."""
+    assert clf.classify(text).place == place
 
 
 @pytest.mark.parametrize(
