@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import accumulate
 
 from nlp.lexicon import Community
@@ -35,7 +35,9 @@ _SHOP_WORD = r"便利店|驿站|超市|药店|药房|饭店|水果店|理发店|
 _SHOP = re.compile(rf"(?<=[{_CJK}a-z\d])(?:{_SHOP_WORD})")
 # Where at the shop: only a shop with one of these after it names a place (烧烤店 alone is a shop).
 _SHOP_REL = re.compile(r"门口|门前|旁边|隔壁|对面|后门|后面|前面|附近|边上|那边")
-_SHOP_NOT_NAME = re.compile(r"[的了在把是这那个到去从又就还都]|[一我你他她谁]家|对面|旁边|隔壁|新开")
+_SHOP_NOT_NAME = re.compile(
+    r"[的了在把是这那个到去从又就还都]|[一我你他她谁]家|对面|旁边|隔壁|新开"
+)
 _SIDE = (
     r"(?:小区|楼)?(?:[东西南北](?:侧|边|面)|对面|旁边|后面|前面|西头|东头|[前后下])"
     r"(?:的|那个|那条|那块|那片|那段)?(?:在建|拆迁)?"
