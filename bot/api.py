@@ -120,6 +120,7 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
         else None,
         "reporter": t.reporter_name,
         "reporters": t.reporters,
+        "merged_into": t.merged_into.no if t.merged_into else None,
         "place": t.place,
         "text": t.text,
         "evidence": t.evidence.get("words", []),

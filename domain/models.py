@@ -110,6 +110,7 @@ class Ticket(Base):
     )  # satisfied | unsatisfied | timeout
 
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", viewonly=True)
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )

@@ -15,6 +15,12 @@ from domain.db import make_sessions
 from domain.models import Message, Outbox, Ticket
 
 log = logging.getLogger(__name__)
+# What the API shows of a ticket, loaded up front (sessions close before serialisation).
+TICKET_LOADS = (
+    selectinload(Ticket.messages),
+    selectinload(Ticket.events),
+    selectinload(Ticket.merged_into),
+)
 
 
 class Store:
@@ -68,7 +74,7 @@ class Store:
     def tickets(self, limit: int = 50, offset: int = 0, **filters: str) -> list[Ticket]:
         """Tickets newest first, with their source messages loaded; filters match columns."""
         with self.session() as s:
-            q = select(Ticket).options(selectinload(Ticket.messages), selectinload(Ticket.events))
+            q = select(Ticket).options(*TICKET_LOADS)
             for column, value in filters.items():
                 q = q.where(getattr(Ticket, column) == value)
             return list(s.scalars(q.order_by(Ticket.id.desc()).limit(limit).offset(offset)))
@@ -76,7 +82,7 @@ class Store:
     def ticket(self, no: str) -> Ticket | None:
         """One ticket by number, with messages and events loaded."""
         with self.session() as s:
-            q = select(Ticket).options(selectinload(Ticket.messages), selectinload(Ticket.events))
+            q = select(Ticket).options(*TICKET_LOADS)
             return s.scalar(q.where(Ticket.no == no))
 
     def outbox(self, limit: int = 100, ticket_no: str | None = None) -> list[Outbox]:

@@ -117,3 +117,14 @@ def test_same_kind_of_problem_at_another_building_is_another_ticket(chat):
     chat.resident("8号楼后面消防通道被一辆白色越野车堵死了")
     chat.resident("2号楼后面消防通道被一辆白色越野车堵死了", name="李四", sender="wxid_lisi")
     assert sorted(chat.statuses().values()) == ["dispatched", "dispatched"]
+
+
+def test_api_shows_the_merge_both_ways(chat, client):
+    """The duplicate names the ticket it joined; the first counts both reporters."""
+    chat.resident(FIRE_LANE)
+    chat.resident("8号楼后面的消防通道又被堵了", name="李四", sender="wxid_lisi")
+    auth = {"Authorization": "Bearer test-api-token"}
+    tickets = client.get("/api/tickets", headers=auth).get_json()["tickets"]
+    duplicate, first = tickets  # newest first
+    assert (duplicate["status"], duplicate["merged_into"]) == ("merged", first["no"])
+    assert (first["reporters"], first["merged_into"]) == (2, None)
