@@ -27,7 +27,7 @@ def test_unsure_message_is_asked_about_then_yes_opens_a_ticket(chat, doubtful):
 
 
 def test_no_means_nothing_is_opened(chat, doubtful):
-    """"不是" closes the question without a ticket."""
+    """ "不是" closes the question without a ticket."""
     chat.resident(doubtful)
     assert chat.handled_by(chat.resident("不是")) == "follow_up"
     assert chat.statuses() == {}
