@@ -8,7 +8,7 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from workers import jobs, timers
+from workers import jobs, reports, timers
 from workers.queues import QUEUE_NAMES
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,13 @@ class CgbotWorker(SimpleWorker):
                 log.warning("reaper re-enqueued %s", found)
         except Exception:  # maintenance must never kill the worker
             log.exception("reaper failed")
-        try:
-            rung = timers.sweep()
-            if rung:
-                log.warning("timer sweep rang %d overdue timers", rung)
-        except Exception:
-            log.exception("timer sweep failed")
+        for task in (timers.sweep, reports.weekly):
+            try:
+                done = task()
+                if done:
+                    log.info("maintenance: %s did %d", task.__name__, done)
+            except Exception:  # maintenance must never kill the worker
+                log.exception("maintenance: %s failed", task.__name__)
 
 
 def make_worker(redis: Redis, name: str | None = None) -> CgbotWorker:
