@@ -69,6 +69,9 @@ class Person(_Frozen):
     userid: UserId
     name: Text
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{3,20}$")] | None = None
+    # The officer's personal WeChat ids as group-chat bridges report them, so commands an
+    # officer writes in a community group are recognised too.
+    wechat_ids: tuple[Text, ...] = ()
 
 
 class ServiceSettings(_Frozen):
@@ -255,10 +258,11 @@ class Config(_Frozen):
         self._squadrons = {q.code: q for q in self.squadrons}
         self._by_group = {g: c for c in self.communities for g in c.groups}
         self._by_name = {k: c for c in self.communities for k in (c.name, *c.aliases)}
-        self._people, self._roles = {}, {}
+        self._people, self._roles, self._by_wechat_id = {}, {}, {}
         for userid, person, role in _people_with_roles(self):
             self._people[userid] = person
             self._roles[userid] = role
+            self._by_wechat_id.update(dict.fromkeys(person.wechat_ids, userid))
 
     @classmethod
     def from_mapping(cls, data: Any) -> Config:
@@ -308,6 +312,12 @@ class Config(_Frozen):
     def role_of(self, userid: str) -> Role | None:
         """("officer", station) / ("leader", squadron) / ("duty_officer", squadron) or None."""
         return self._roles.get(userid)
+
+    def staff_userid(self, sender_id: str) -> str | None:
+        """The WeCom userid of a staff sender, known by userid or by a bridge WeChat id."""
+        if sender_id in self._roles:
+            return sender_id
+        return self._by_wechat_id.get(sender_id)
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
@@ -388,6 +398,17 @@ def _check_people(config: Config) -> Iterator[Problem]:
         if person.userid in seen:
             yield f"{path}.userid", f"duplicate userid {person.userid!r}"
         seen.add(person.userid)
+    yield from _check_wechat_ids(config)
+
+
+def _check_wechat_ids(config: Config) -> Iterator[Problem]:
+    # One WeChat id, one officer: a command in a group must not act as two people.
+    owners: dict[str, str] = {}
+    for path, person in _people_paths(config):
+        for k, wechat_id in enumerate(person.wechat_ids):
+            if owners.setdefault(wechat_id, person.userid) != person.userid:
+                owner = owners[wechat_id]
+                yield f"{path}.wechat_ids[{k}]", f"{wechat_id!r} already belongs to {owner}"
 
 
 def _people_paths(config: Config) -> Iterator[tuple[str, Person]]:

@@ -16,15 +16,16 @@ class OfficerCommandHandler:
         command = parse_command(message.text)
         if command is None:
             return False
-        is_staff = ctx.config.role_of(message.sender_id) is not None
+        is_staff = ctx.config.staff_userid(message.sender_id) is not None
         return is_staff or command.ref is not None or message.channel == "wecom"
 
     def handle(self, message: Message, ctx: Context) -> Outcome:
         command = parse_command(message.text)
-        if ctx.config.role_of(message.sender_id) is None:
+        userid = ctx.config.staff_userid(message.sender_id)
+        if userid is None:
             ctx.desk.sends.reply(message, REFUSAL)
             return Outcome(self.name, detail={"verb": command.verb, "refused": True})
-        reply, ticket_no = run_command(command, message.sender_id, ctx)
+        reply, ticket_no = run_command(command, userid, ctx)
         ctx.desk.sends.reply(message, reply, ticket_no)
         return Outcome(self.name, ticket_no, {"verb": command.verb})
 

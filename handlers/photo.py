@@ -28,17 +28,17 @@ class OfficerPhotoHandler:
             for k in ("media_id", "pic_url", "image")
             if message.extra.get(k)
         }
-        reply = actions.attach_photo(ctx.desk, ticket, message.sender_id, photo)
+        userid = ctx.config.staff_userid(message.sender_id)
+        reply = actions.attach_photo(ctx.desk, ticket, userid, photo)
         ctx.desk.sends.reply(message, reply, ticket.no)
         return Outcome(self.name, ticket.no)
 
     def _ticket(self, message: Message, ctx: Context) -> Ticket | None:
-        if not ctx.config.role_of(message.sender_id):
+        userid = ctx.config.staff_userid(message.sender_id)
+        if userid is None:
             return None
         q = select(Ticket).where(
             Ticket.status == "resolved", Ticket.resolved_at >= ctx.now - PHOTO_WINDOW
         )
         tickets = ctx.session.scalars(q.order_by(Ticket.resolved_at.desc()))
-        return next(
-            (t for t in tickets if (t.resolution or {}).get("by") == message.sender_id), None
-        )
+        return next((t for t in tickets if (t.resolution or {}).get("by") == userid), None)

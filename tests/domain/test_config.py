@@ -211,3 +211,17 @@ def test_top_level_must_be_mapping(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_config(path)
+
+
+def test_bridge_wechat_id_maps_to_the_officer(config):
+    """A WeChat id listed under wechat_ids resolves to the officer's userid; others do not."""
+    assert config.staff_userid("wxid_zhangqinli") == "zhangqinli"
+    assert config.staff_userid("zhangqinli") == "zhangqinli"
+    assert config.staff_userid("wxid_someone") is None
+
+
+def test_one_wechat_id_for_two_officers_is_refused(data):
+    """The same WeChat id under two officers names the second one's path."""
+    data["stations"][0]["officers"][1]["wechat_ids"] = ["wxid_zhangqinli"]
+    with pytest.raises(ConfigError, match=r"stations\[0\]\.officers\[1\]\.wechat_ids\[0\]"):
+        Config.from_mapping(data)

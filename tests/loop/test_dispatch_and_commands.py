@@ -141,3 +141,13 @@ def test_group_never_sees_reporter_identity(chat, ticket_no):
     chat.officer("zhangqinli", "办结 0001 已清理 2处")
     assert all("wxid_zhangsan" not in (r.text + (r.title or "")) for r in chat.sent())
     assert chat.sent("reply", YOUSHANJUN_GROUP)
+
+
+def test_officer_commands_from_the_community_group(chat, ticket_no):
+    """An officer known by a bridge WeChat id (config wechat_ids) can accept in the group."""
+    chat.resident("接单 0001", name="张勤利", sender="wxid_zhangqinli")
+    ticket = chat.ticket(ticket_no)
+    assert (ticket.status, ticket.officer) == ("accepted", "zhangqinli")
+    notice, answer = (r.text for r in chat.sent("reply", YOUSHANJUN_GROUP)[-2:])
+    assert notice == f"@张三 您反映的问题（工单 {ticket_no}）已有城管队员接单，正在处理。"
+    assert answer == f"@张勤利 已接单 {ticket_no}，请尽快到场处置"
