@@ -65,12 +65,10 @@ def analyse(text: str, tokens: list[str], lex: Lexicon, model_text: str = "") ->
 
 def _collect(a: Analysis, lex: Lexicon) -> None:
     """One scan of the word index, then the few regex patterns, sorted into `a`."""
-    negations = tuple(lex.setting("negations", ()) or ())
-    window = int(lex.setting("negation_window", 4))
-    asking = str(lex.setting("question_suffixes", "没吗么不"))
-    hypothetical = tuple(lex.setting("hypothetical", ()) or ())
-    imagined = tuple(lex.setting("hypothetical_after", ()) or ())
-    again = str(lex.setting("solved_undone", "又"))
+    ctx = lex.context
+    negations, window, asking = ctx.negations, ctx.window, ctx.asking
+    hypothetical, imagined, again = ctx.hypothetical, ctx.imagined, ctx.again
+    served, earlier = ctx.served, ctx.earlier
     cues: dict[str, list[str]] = {}
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
         if kind == "kw":
@@ -81,6 +79,10 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
             _asks(a.text, pos + len(word), asking) or _asks(a.text, pos + len(word), again)
         ):
             continue  # "拆了没" asks whether it is solved, "拆了又盖" says it came back
+        elif name == "notice" and negated(a.text, pos, served, window):
+            continue  # "已张贴清理通知": a notice served on the offender, not a notice post
+        elif name == "complaint" and word in earlier and _asks(a.text, pos + len(word), "的过"):
+            continue  # "本月8日上报的": names an earlier report, asks for no action now
         elif name == "urgent" and (
             negated(a.text, pos, hypothetical, window)
             or _followed(a.text, pos + len(word), imagined, window)
@@ -112,6 +114,6 @@ def _rule_score(a: Analysis, lex: Lexicon) -> float:
     """Complaint evidence minus chatter evidence."""
     best = min(max(a.category_scores.values(), default=0.0), 5.0)
     score = best + lex.complaint_cues.weight * min(len(a.complaint_hits), 3)
-    groups = {g.name: g for g in lex.chatter_cues}
-    score += sum(groups[name].weight for name in a.chatter_hits)
+    weights = lex.chatter_weights
+    score += sum(weights[name] for name in a.chatter_hits)
     return score

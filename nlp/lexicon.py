@@ -68,6 +68,20 @@ class CueGroup:
 
 
 @dataclass(frozen=True)
+class Context:
+    """The context word lists of the cue scan (negation, questions, fears), read once."""
+
+    negations: tuple[str, ...]
+    window: int
+    asking: str
+    hypothetical: tuple[str, ...]
+    imagined: tuple[str, ...]
+    again: str
+    served: tuple[str, ...]
+    earlier: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Everything configurable the classifier reads; build it with `Lexicon.from_mapping`."""
 
@@ -117,10 +131,30 @@ class Lexicon:
             entries += [(w.lower(), ("cue", group.name, group.weight)) for w in group.words]
         return WordIndex(entries)
 
-    @property
+    @cached_property
+    def context(self) -> Context:
+        """Settings the cue scan reads for every message, converted once (not per message)."""
+        get = self.setting
+        return Context(
+            negations=tuple(get("negations", ()) or ()),
+            window=int(get("negation_window", 4)),
+            asking=str(get("question_suffixes", "没吗么不")),
+            hypothetical=tuple(get("hypothetical", ()) or ()),
+            imagined=tuple(get("hypothetical_after", ()) or ()),
+            again=str(get("solved_undone", "又")),
+            served=tuple(get("notice_served", ()) or ()),
+            earlier=tuple(get("earlier_report_words", ()) or ()),
+        )
+
+    @cached_property
     def cue_groups(self) -> tuple[CueGroup, ...]:
         """Complaint, urgent, status and the chatter groups."""
         return (self.complaint_cues, self.urgent_cues, self.status_cues, *self.chatter_cues)
+
+    @cached_property
+    def chatter_weights(self) -> dict[str, float]:
+        """Chatter group name -> weight, for the rule score."""
+        return {g.name: g.weight for g in self.chatter_cues}
 
     def setting(self, key: str, default: Any) -> Any:
         """A scalar from the `nlp:` section (or the packaged defaults)."""

@@ -44,6 +44,10 @@ def cue_features(a: Analysis) -> dict[str, float]:
             out["#kw_plain"] = out["#kw_any"]
     for name in a.chatter_hits:
         out["#" + name] = 1.0
+    if "non_urban" in a.chatter_hits and not a.category_scores:
+        # A non-urban subject (neighbour noise, lifts, heating) with no category keyword: the
+        # harm words around it (天天, 烦死) do not make it a case for urban management.
+        out["#off_topic"] = 1.0
     if a.status_hits:
         out["#status"] = min(len(a.status_hits), 2) / 2
     if a.complaint_hits:

@@ -83,6 +83,27 @@ HARD_CASES = [
     # Colloquial status queries without a ticket number.
     ("上回说的那个地锁的事咋样了", "status_query", None, False),
     ("前两天报的小广告，城管去撕了吗", "status_query", None, False),
+    # Problem words in an improvement report or in praise of a shop are chatter.
+    ("5号楼旁边消防通道的标线刷新了，老远就能看见", "chatter", None, False),
+    ("那家杀鸡馆子做得挺地道，周末常去", "chatter", None, False),
+    # Neighbour noise with harm words (每天, 睡不着) is still not urban management.
+    ("楼上邻居家每天半夜跺脚，吵得睡不着", "chatter", None, False),
+    # A notice served on the offender, then a request for enforcement, is a complaint.
+    (
+        "【网格员】6号楼3单元楼道堆放旧家具纸箱，已张贴清理通知，住户未整改，申请城管协助。",
+        "complaint",
+        "clutter",
+        False,
+    ),
+    (
+        "【物业】地面车位私装地锁三处，已下发拆除通知，业主拒不整改，请求城管协助拆除。",
+        "complaint",
+        "ground_lock",
+        False,
+    ),
+    # Asking whether an earlier report (named by date or by who passed it on) was acted on.
+    ("【网格员】请问本月12日上报的私搭乱建是否已立案？", "status_query", None, False),
+    ("卖菜的那个，物业说已经上报了，城管知道了吗", "status_query", None, False),
 ]
 
 
