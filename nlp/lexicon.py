@@ -11,6 +11,7 @@ from typing import Any
 from nlp.matcher import WordIndex
 
 # The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
+# domain/config.py holds the same tuple to validate config.yaml; nlp must not import domain.
 TAXONOMY_CODES = (
     "fire_lane_blocked",
     "illegal_construction",
