@@ -47,6 +47,21 @@ def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
     return any(right.find(w) in range(0, window) for w in words)
 
 
+def _imagined(text: str, start: int, end: int, ctx) -> bool:
+    """A danger word in a fear, a comparison or a question, not a danger seen now."""
+    return (
+        negated(text, start, ctx.hypothetical, ctx.window)
+        or _followed(text, end, ctx.imagined, ctx.window)
+        or _asks(text, end, "吗么")
+    )
+
+
+def _imagined_hit(text: str, hit: str, ctx) -> bool:
+    """`_imagined` for a regex match, located by its first occurrence."""
+    start = text.find(hit)
+    return start >= 0 and _imagined(text, start, start + len(hit), ctx)
+
+
 def _asks(text: str, end: int, asking: str) -> bool:
     """True when a question char follows within two chars (拆了没, 清理完了没有)."""
     return any(ch in asking for ch in text[end : end + 2])
@@ -67,7 +82,7 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
     """One scan of the word index, then the few regex patterns, sorted into `a`."""
     ctx = lex.context
     negations, window, asking = ctx.negations, ctx.window, ctx.asking
-    hypothetical, imagined, again = ctx.hypothetical, ctx.imagined, ctx.again
+    again = ctx.again
     served, earlier = ctx.served, ctx.earlier
     cues: dict[str, list[str]] = {}
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
@@ -83,16 +98,14 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
             continue  # "已张贴清理通知": a notice served on the offender, not a notice post
         elif name == "complaint" and word in earlier and _asks(a.text, pos + len(word), "的过"):
             continue  # "本月8日上报的": names an earlier report, asks for no action now
-        elif name == "urgent" and (
-            negated(a.text, pos, hypothetical, window)
-            or _followed(a.text, pos + len(word), imagined, window)
-            or _asks(a.text, pos + len(word), "吗么")
-        ):
+        elif name == "urgent" and _imagined(a.text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif word not in cues.setdefault(name, []):
             cues[name].append(word)
     for group in lex.cue_groups:
         found = cues.get(group.name, []) + group.pattern_hits(a.text)
+        if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
+            found = [h for h in found if not _imagined_hit(a.text, h, ctx)]
         if group is lex.complaint_cues:
             a.complaint_hits = found
         elif group is lex.urgent_cues:

@@ -27,6 +27,10 @@ HARD_CASES = [
     ("去年那会儿消防通道天天堵，现在管得挺好", "chatter", None, False),
     ("听说隔壁小区有条狗咬了人，咱们这还好", "chatter", None, False),
     ("那个棚子是物业搭的临时仓库，不是违建", "chatter", None, False),
+    # Danger right now in any category: a bite, a crowd under something falling, children cornered.
+    ("9号楼下面一条大狗正在咬一个送快递的，快来人", "complaint", "dog_nuisance", True),
+    ("8号楼外墙的广告牌要掉下来了，下面全是人", "complaint", "illegal_ads", True),
+    ("一群野狗围着几个小学生不让走，孩子们吓得大哭", "complaint", "stray_dog", True),
     # Status queries.
     ("工单CY20261201-0042处理到哪一步了？", "status_query", None, False),
     ("我上周反映的地锁有人管了吗", "status_query", None, False),
@@ -176,3 +180,9 @@ def test_rules_alone_without_a_model(small_lexicon):
     clf = Classifier(small_lexicon, model=None)
     assert clf.classify("楼道里全是杂物，麻烦管管").intent == "complaint"
     assert clf.classify("早上好").intent == "chatter"
+
+
+@pytest.mark.parametrize("text", ["万一狗咬人怎么办，建议小区禁止遛大型犬", "担心狗追小孩，大家遛狗牵好绳"])
+def test_a_fear_matched_by_a_pattern_is_not_urgent(clf: Classifier, text):
+    """Danger patterns honour fears too: nobody is in danger right now."""
+    assert clf.classify(text, "龙湖悠山郡").urgent is False
