@@ -182,7 +182,10 @@ def test_rules_alone_without_a_model(small_lexicon):
     assert clf.classify("早上好").intent == "chatter"
 
 
-@pytest.mark.parametrize("text", ["万一狗咬人怎么办，建议小区禁止遛大型犬", "担心狗追小孩，大家遛狗牵好绳"])
+FEARS = ["万一狗咬人怎么办，建议小区禁止遛大型犬", "担心狗追小孩，大家遛狗牵好绳"]
+
+
+@pytest.mark.parametrize("text", FEARS)
 def test_a_fear_matched_by_a_pattern_is_not_urgent(clf: Classifier, text):
     """Danger patterns honour fears too: nobody is in danger right now."""
     assert clf.classify(text, "龙湖悠山郡").urgent is False
