@@ -27,6 +27,9 @@ HARD_CASES = [
     ("去年那会儿消防通道天天堵，现在管得挺好", "chatter", None, False),
     ("听说隔壁小区有条狗咬了人，咱们这还好", "chatter", None, False),
     ("那个棚子是物业搭的临时仓库，不是违建", "chatter", None, False),
+    # Services ads, a clean-up already done, and asking how an earlier report ended.
+    ("专业疏通下水道 开锁换锁 电话见图", "chatter", None, False),
+    ("城管来清理占道的摊子了", "chatter", None, False),
     # Danger right now in any category: a bite, a crowd under something falling, children cornered.
     ("9号楼下面一条大狗正在咬一个送快递的，快来人", "complaint", "dog_nuisance", True),
     ("8号楼外墙的广告牌要掉下来了，下面全是人", "complaint", "illegal_ads", True),
