@@ -114,10 +114,10 @@ class LiveService:
             }
         )
 
-    def start(self, ready_within: float = 90.0) -> LiveService:
-        """Start the supervisor and wait until /readyz says ready."""
+    def start(self, ready_within: float = 90.0, probe: str = "/readyz") -> LiveService:
+        """Start the supervisor and wait until `probe` (/readyz: everything works) answers 200."""
         self.proc = self.spawn()
-        self.wait_ready(ready_within)
+        self.wait_ready(ready_within, probe)
         return self
 
     def spawn(self) -> subprocess.Popen:
@@ -132,14 +132,14 @@ class LiveService:
             stdin=subprocess.DEVNULL,
         )
 
-    def wait_ready(self, within: float) -> None:
-        """Poll /readyz until 200; AssertionError with the log tail when it does not come."""
+    def wait_ready(self, within: float, probe: str = "/readyz") -> None:
+        """Poll `probe` until 200; AssertionError with the log tail when it does not come."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"service exited {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}{probe}", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass

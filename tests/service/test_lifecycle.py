@@ -1,0 +1,101 @@
+"""The supervisor's own life: children never outlive it; a crash loop stops it with one line."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from bot import runinfo
+from service import supervisor
+from service.process import spawn
+from tests.fakewechat import FakeWeChatServer
+from tests.service import live
+
+
+def wait_gone(pids, within: float = 20.0) -> list[int]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and live.pids_alive(pids):
+        time.sleep(0.1)
+    return live.pids_alive(pids)
+
+
+@pytest.fixture
+def service(tmp_path, database_url, store):
+    """A fresh `python -m bot run`, stopped (and its tables emptied by `store`) afterwards."""
+    with FakeWeChatServer() as fake:
+        # Web up and every child started is enough here (no need to wait for jieba to load).
+        svc = live.LiveService(tmp_path, database_url, fake).start(probe="/healthz")
+        yield svc
+        svc.stop()
+
+
+def test_sighup_stops_every_child_cleanly(service):
+    """Closing the terminal: exit 0, every child stopped, the run file gone."""
+    children = live.descendants(service.proc.pid)
+    assert len(children) >= 6  # redis, gunicorn + 2 workers, rq worker, scheduler
+    service.proc.send_signal(signal.SIGHUP)
+    assert service.proc.wait(timeout=30) == 0
+    assert wait_gone(children) == []
+    assert not (service.var / "run.env").exists()
+
+
+def test_sigkill_of_the_supervisor_takes_every_child_along(service):
+    """SIGKILL cannot be caught: the parent-death signal stops the children, and the lock
+    is free again once the last of them is gone."""
+    children = live.descendants(service.proc.pid)
+    service.proc.kill()
+    service.proc.wait(timeout=10)
+    assert wait_gone(children) == [], service.log_tail()
+    fd = os.open(service.var / "run.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anything still holds it
+    finally:
+        os.close(fd)
+
+
+def test_refusal_names_a_running_service(tmp_path):
+    """The refusal line reads the run file: pid, URL and start time of the running one."""
+    path = tmp_path / "run.env"
+    runinfo.write({"PID": str(os.getpid()), "URL": "http://127.0.0.1:8123", "STARTED": "t0"}, path)
+    line = runinfo.describe_running(path)
+    assert f"pid {os.getpid()}" in line and "http://127.0.0.1:8123" in line
+
+
+def test_a_child_that_keeps_crashing_stops_the_service_with_one_line(monkeypatch, caplog):
+    """Real processes that exit at once: restarted with growing backoff, then one error line."""
+    monkeypatch.setattr(supervisor, "FIRST_BACKOFF", 0.01)
+    sup = supervisor.Supervisor({})
+    sup._add("broken", lambda: spawn([sys.executable, "-c", "raise SystemExit(3)"]))
+    with caplog.at_level(logging.WARNING, logger="service.supervisor"):
+        assert sup.wait() == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert "broken keeps crashing" in errors[0] and "exit code 3" in errors[0]
+    restarts = [r for r in caplog.records if "restarting in" in r.getMessage()]
+    assert len(restarts) == supervisor.MAX_QUICK_EXITS - 1
+
+
+def test_a_child_that_dies_after_running_is_restarted_quickly(monkeypatch, caplog):
+    """A healthy child that falls is back after the first backoff, and its count starts afresh."""
+    monkeypatch.setattr(supervisor, "STABLE_SECONDS", 0.2)
+    sup = supervisor.Supervisor({})
+    sup._add("sleeper", lambda: spawn([sys.executable, "-c", "import time; time.sleep(60)"]))
+    child = sup.children[0]
+    try:
+        time.sleep(0.3)
+        first = child.proc.pid
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (child.proc.pid == first or child.restart_at):
+            sup.check()
+            time.sleep(0.02)
+        assert child.proc.pid != first and child.proc.poll() is None
+        assert child.quick_exits == 0 and child.restarts == 1
+    finally:
+        sup.stop()
