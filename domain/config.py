@@ -312,8 +312,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    return Config.from_mapping(data)
+        raise ConfigError(f"{path}: invalid YAML{_yaml_where(exc)}") from None
+    try:
+        return Config.from_mapping(data)
+    except ConfigError as exc:  # every message starts with the file, whoever prints it
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """` at line L, column C: problem` on one line (PyYAML's own text spans several)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where}: {problem}"
 
 
 def _format_errors(exc: ValidationError) -> str:

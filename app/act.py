@@ -1,4 +1,4 @@
-"""`python -m bot act`: an officer's action on a ticket through the JSON API ."""
+"""`python -m bot act`: an officer's action on a ticket through the JSON API."""
 
 from __future__ import annotations
 
