@@ -27,7 +27,6 @@ from pydantic import (
 from spec.taxonomy import CATEGORY_CODES
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNITS = ("处", "平方米", "辆", "只", "张", "起")
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -93,11 +92,6 @@ class SecretNames(_Frozen):
     wechat_app_secret: EnvName
     wechat_token: EnvName
     wechat_encoding_aes_key: EnvName
-
-    def value(self, key: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """Read the secret `key` (e.g. "bridge_secret") from the environment; None if unset."""
-        env = os.environ if environ is None else environ
-        return env.get(getattr(self, key)) or None
 
 
 class Channels(_Frozen):
@@ -282,11 +276,6 @@ class Config(_Frozen):
         """The station serving the community with this name or alias."""
         community = self.community_named(name)
         return self._stations[community.station] if community else None
-
-    def station_officers(self, code: str) -> tuple[Person, ...]:
-        """The officers of a station (empty for an unknown code)."""
-        station = self.station(code)
-        return tuple(station.officers) if station else ()
 
     def officer(self, userid: str) -> Person | None:
         """Anyone known by WeCom userid: station officer, squadron leader or duty officer."""
