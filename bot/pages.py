@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, render_template_string, request
 from bot.actions_api import ActionRequest, perform
 from channels.signing import ticket_sig_ok
 from domain.lifecycle import STATUS_NAMES, status_name
+from domain.officer_actions import OFFICER_ACTIONS
 
 log = logging.getLogger(__name__)
 pages_bp = Blueprint("pages", __name__)
@@ -44,9 +45,8 @@ dt{color:#666}dd{margin:0 0 .6em}</style>
 <h2>操作（{{ officer_name }}）</h2>
 <form method="post" action="{{ action_url }}">
 <p><select name="action">
-<option value="accept">接单</option><option value="arrive">到场</option>
-<option value="resolve">办结</option><option value="transfer">转派</option>
-<option value="return">退回</option><option value="escalate">升级</option></select></p>
+{% for a in actions %}<option value="{{ a.verb }}">{{ a.zh }}</option>{% endfor %}
+</select></p>
 <p><input name="note" style="width:100%"
  placeholder="办结情况 / 退回或升级原因，如：已拆除 约12平方米"></p>
 <p><input name="target" placeholder="转派给（队员姓名）" style="width:100%"></p>
@@ -95,6 +95,7 @@ def ticket_page(no: str, notice: str | None = None):
         names=STATUS_NAMES,
         notice=notice,
         officer=person is not None,
+        actions=OFFICER_ACTIONS,
         officer_name=person.name if person else "",
         action_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/act?", 1),
     )
