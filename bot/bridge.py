@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot import inputs
 from bot.message import IncomingMessage
-from bot.signing import verify
+from channels.signing import verify
 
 log = logging.getLogger(__name__)
 bridge_bp = Blueprint("bridge", __name__)

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot import runinfo
-from bot.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
+from service import runinfo
 from service.process import exit_description, spawn
 from service.redis_server import EmbeddedRedis
+from service.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 
 log = logging.getLogger(__name__)
 GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN")  # the service cannot run without these
@@ -291,7 +291,7 @@ def _run_locked(lock_fd: int) -> int:
     try:
         load_config(settings.config_file)
     except ConfigError as exc:
-        print(f"{settings.config_file}: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     created = ensure_secrets(env)
     in_file = secrets_in_file(env)

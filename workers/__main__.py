@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
+from app.compose import MissingRedis, build_worker, environment_settings
+from domain.config import ConfigError
 from workers import runtime
 from workers.worker import make_worker
+
+log = logging.getLogger("workers")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.scheduler_only:
         return run_scheduler(args.name)
-    rt = runtime.current()  # loads config, database, jieba before the first job
-    rt.classifier.classify("预热", None)
+    try:
+        rt = build_worker(environment_settings())  # config, database, Redis, senders
+    except (ConfigError, MissingRedis) as exc:
+        print(f"python -m workers: {exc}", file=sys.stderr)
+        return 2
+    runtime.install(rt)
+    rt.classifier.classify("预热", None)  # load jieba before the first job
     worker = make_worker(rt.queue.redis, args.name)
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
     return 0
@@ -34,13 +44,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_scheduler(name: str | None) -> int:
     """The scheduler alone: it needs Redis only, not the classifier or the database."""
-    from bot.settings import Settings
     from workers.queues import connect
     from workers.scheduler import DEFAULT_NAME, Scheduler
 
-    settings = Settings.from_env()
+    settings = environment_settings()
     if not settings.redis_url:
-        raise SystemExit("REDIS_URL is not set (use `make run` for the embedded Redis)")
+        print("python -m workers: REDIS_URL is not set (use `make run`)", file=sys.stderr)
+        return 2
     Scheduler(connect(settings.redis_url), name or DEFAULT_NAME).run()
     return 0
 

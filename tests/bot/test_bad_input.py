@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.signing import sign, signed_headers
+from channels.signing import sign, signed_headers
 from tests.conftest import TEST_SECRETS
 from tests.fakewechat import EDGE_ENV, WeChatSender, WeComSender
 

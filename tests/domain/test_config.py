@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from domain.config import CATEGORY_CODES, Config, ConfigError, load_config
+from domain.secrets import Secrets
 
 SAMPLE = Path(__file__).resolve().parents[2] / "config.yaml"
 
@@ -80,7 +81,7 @@ def test_lookups(config):
     assert config.role_of("zhaobingquan") == ("leader", "chengyang")
     assert config.role_of("cy_duty") == ("duty_officer", "chengyang")
     assert config.role_of("nobody") is None and config.officer("nobody") is None
-    assert [p.userid for p in config.station_officers("ST01")] == ["zhangqinli", "liuyang01"]
+    assert [p.userid for p in config.station("ST01").officers] == ["zhangqinli", "liuyang01"]
     assert config.squadron("liuting").leader.name == "苟君峰"
     assert str(config.tz) == "Asia/Shanghai"
 
@@ -88,8 +89,9 @@ def test_lookups(config):
 def test_secrets_are_env_names(config):
     """The secrets section holds variable names; values come from the environment."""
     assert config.secrets.bridge_secret == "BRIDGE_SECRET"
-    assert config.secrets.value("bridge_secret", {"BRIDGE_SECRET": "s"}) == "s"
-    assert config.secrets.value("bridge_secret", {}) is None
+    names = config.secrets.model_dump()
+    assert Secrets(names, {"BRIDGE_SECRET": "s"}).get("bridge_secret") == "s"
+    assert Secrets(names, {}).get("bridge_secret") is None
 
 
 def test_config_is_frozen(config):

@@ -24,7 +24,7 @@ import requests
 import yaml
 from sqlalchemy import select
 
-from bot.signing import signed_headers
+from channels.signing import signed_headers
 from domain.db import make_engine
 from domain.models import Message, Outbox
 from tests.fakewechat import EDGE_ENV, FakeWeChatServer

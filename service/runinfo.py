@@ -12,7 +12,7 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
-from bot.settings import SECRETS_FILE, VAR_DIR
+from service.settings import SECRETS_FILE, VAR_DIR
 
 RUN_FILE = VAR_DIR / "run.env"
 LOCK_FILE = VAR_DIR / "run.lock"
@@ -89,7 +89,7 @@ def _alive(pid: int) -> bool:
 
 def fill_cli_env(environ: MutableMapping[str, str]) -> None:
     """Give a second terminal the running service's port and the generated secrets."""
-    from bot.settings import load_secrets_file
+    from service.settings import load_secrets_file
 
     load_secrets_file(environ)
     port = read().get("PORT")
