@@ -81,7 +81,9 @@ def descendants(pid: int) -> set[int]:
 class LiveService:
     """`python -m bot run` in a private var dir, on a free port, pushing to a fake WeChat."""
 
-    def __init__(self, workdir: Path, database_url: str, fake: FakeWeChatServer):
+    def __init__(
+        self, workdir: Path, database_url: str, fake: FakeWeChatServer, env_secrets: bool = True
+    ):
         self.workdir = Path(workdir)
         self.var = self.workdir / "var"
         self.port = free_port()
@@ -89,6 +91,8 @@ class LiveService:
         self.database_url = database_url
         self.log_path = self.workdir / "service.log"
         self.env = self._environment(fake)
+        if not env_secrets:  # the supervisor generates them into var/secrets.env
+            self.env = {k: v for k, v in self.env.items() if k not in SECRETS}
         self.proc: subprocess.Popen | None = None
 
     def _environment(self, fake: FakeWeChatServer) -> dict:

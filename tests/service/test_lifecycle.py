@@ -6,13 +6,13 @@ import fcntl
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 
 import pytest
 
-from bot import runinfo
-from service import supervisor
+from service import runinfo, supervisor
 from service.process import spawn
 from tests.fakewechat import FakeWeChatServer
 from tests.service import live
@@ -26,13 +26,46 @@ def wait_gone(pids, within: float = 20.0) -> list[int]:
 
 
 @pytest.fixture
-def service(tmp_path, database_url, store):
+def service(tmp_path, database_url, store, request):
     """A fresh `python -m bot run`, stopped (and its tables emptied by `store`) afterwards."""
+    env_secrets = getattr(request, "param", True)
     with FakeWeChatServer() as fake:
+        svc = live.LiveService(tmp_path, database_url, fake, env_secrets)
         # Web up and every child started is enough here (no need to wait for jieba to load).
-        svc = live.LiveService(tmp_path, database_url, fake).start(probe="/healthz")
-        yield svc
+        yield svc.start(probe="/healthz")
         svc.stop()
+
+
+def cli(service: live.LiveService, *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot ARGS` from a second terminal: nothing set but where var/ is."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "REDIS_URL", "API_TOKEN")}
+    env |= {"CGBOT_VAR_DIR": str(service.var), "CONFIG_FILE": service.env["CONFIG_FILE"]}
+    env.pop("BRIDGE_SECRET", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=live.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("service", [False], indirect=True)
+def test_second_terminal_finds_the_running_service(service):
+    """Generated secrets and a non-default port: `stats` finds both without any export."""
+    assert (service.var / "secrets.env").exists()
+    result = cli(service, "stats")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_second_terminal_is_told_what_to_export(service):
+    """Secrets from the service's environment are not on disk: say exactly what to export."""
+    assert not (service.var / "secrets.env").exists()
+    result = cli(service, "stats")
+    assert result.returncode == 2
+    assert "export API_TOKEN=" in result.stderr and str(service.proc.pid) in result.stderr
+    assert "secrets.env" not in service.log_lines("secrets ")[0]
 
 
 def test_sighup_stops_every_child_cleanly(service):
