@@ -164,13 +164,25 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
     return data
 
 
+def shown_recipient(r: Outbox) -> str:
+    """Officers and groups by id; a resident (a one-to-one reply) never by their WeChat id, but
+    by a stable alias, so an operator can still see which rows went to the same person."""
+    config = services().config
+    if r.kind == "push" or config.staff_userid(r.recipient) is not None:
+        return r.recipient
+    if config.community_for_group(r.recipient) is not None:
+        return r.recipient
+    key = (services().secrets.get("api_token") or "").encode()
+    return "居民-" + hmac.new(key, r.recipient.encode(), "sha256").hexdigest()[:8]
+
+
 def outbox_json(r: Outbox) -> dict:
     """One recorded send."""
     return {
         "id": r.id,
         "kind": r.kind,
         "channel": r.channel,
-        "recipient": r.recipient,
+        "recipient": shown_recipient(r),
         "mention": r.mention,
         "ticket_no": r.ticket_no,
         "title": r.title,

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot import inputs
 from bot.message import IncomingMessage
 from channels.signing import verify
+from domain.names import clean_name
 
 log = logging.getLogger(__name__)
 bridge_bp = Blueprint("bridge", __name__)
@@ -70,7 +71,7 @@ class BridgeMessage(BaseModel):
             msg_id=self.msg_id,
             group_id=self.group_id,
             sender_id=self.sender_id,
-            sender_name=self.sender_name,
+            sender_name=clean_name(self.sender_name),
             text=self.text,
             sent_at=self.sent_at,
             mentions=tuple(self.mentions),
