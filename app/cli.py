@@ -70,7 +70,7 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_act(args) -> int:
-    """An officer's action through the JSON API (接单/到场/办结/转派/退回/升级)."""
+    """An officer's action through the JSON API (a row of domain/officer_actions.py)."""
     settings = client_settings("API_TOKEN")
     if settings is None:
         return 2
