@@ -38,7 +38,7 @@ def scenario(workdir: Path, child: str | None, count: int, rate: float) -> tuple
                 mid = live.kill_worker_mid_job(service, "midjob-1")
                 service.wait_restarted("worker", mid["killed_pid"])
                 extra.add(mid["msg_id"])
-                label = f"worker mid-job (job {mid['status_when_killed']} when killed)"
+                label = f"worker mid-job ({getattr(mid['status_when_killed'], 'value', None)})"
                 kills = ()
             else:
                 label = f"{child} at {count / rate / 2:.0f} s"
