@@ -65,7 +65,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="cgbot-chaos-") as tmp:
             started = time.monotonic()
             label, t, burst = scenario(Path(tmp), child, count, rate)
-            failed |= bool(t.lost or t.duplicated or t.drain_seconds is None)
+            unexplained = t.duplicated - t.in_flight_duplicates
+            failed |= bool(t.lost or unexplained or t.drain_seconds is None)
             refused = ", ".join(f"{k} {v}" for k, v in burst.refused.items()) or "none"
             print(
                 f"{label:30} {t.sent:5} {t.acknowledged_first_try:9} {t.acknowledged:4} "

@@ -315,6 +315,7 @@ class Tally:
     processed: int
     lost: int
     duplicated: int
+    in_flight_duplicates: int  # of `duplicated`: the send a killed worker had not committed
     pushes_recorded: int
     pushes_sent: int
     duplicate_pushes: int
@@ -328,8 +329,10 @@ class Tally:
         return (
             f"sent {self.sent} / acknowledged {self.acknowledged} "
             f"({self.acknowledged_first_try} at first try) / processed {self.processed} / "
-            f"lost {self.lost} / duplicated {self.duplicated}; pushes {self.pushes_sent} sent of "
-            f"{self.pushes_recorded}, replies {self.replies_sent} of {self.replies_recorded}; "
+            f"lost {self.lost} / duplicated {self.duplicated} "
+            f"({self.in_flight_duplicates} in flight at a worker kill); "
+            f"pushes {self.pushes_sent} sent of {self.pushes_recorded}, "
+            f"replies {self.replies_sent} of {self.replies_recorded}; "
             f"drained in {self.drain_seconds if self.drain_seconds is not None else '—'} s"
         )
 
@@ -364,6 +367,27 @@ def drain(service: LiveService, msg_ids: set[str], within: float, since: float) 
         engine.dispose()
 
 
+IN_FLIGHT_SECONDS = 2.0  # a send this close before a worker kill may have been its last act
+
+
+def _duplicates(timed: list[tuple[float, str]], worker_kills: list[float]) -> tuple[int, int]:
+    """(all duplicate sends, those explained by a worker killed right after the first send).
+
+    Delivery is at least once: a worker killed between the far side's answer and its commit
+    leaves the row pending, and the reaper sends it again. Only that one send can repeat.
+    """
+    first: dict[str, float] = {}
+    extra = explained = 0
+    for at, key in sorted(timed):
+        if key not in first:
+            first[key] = at
+            continue
+        extra += 1
+        if any(0 <= kill - first[key] <= IN_FLIGHT_SECONDS for kill in worker_kills):
+            explained += 1
+    return extra, explained
+
+
 def tally(service: LiveService, fake: FakeWeChatServer, burst: Burst, drain_s) -> Tally:
     """Count everything: the database's view and what the fake WeChat actually received."""
     engine = make_engine(service.database_url)
@@ -371,13 +395,14 @@ def tally(service: LiveService, fake: FakeWeChatServer, burst: Burst, drain_s) -
         processed, pushes, replies, not_sent, _ = snapshot(engine, burst.acked)
     finally:
         engine.dispose()
-    push_calls = Counter(
-        json.dumps(body, sort_keys=True, ensure_ascii=False)
-        for _, _, body in fake.calls_to("/message/send")
-    )
-    reply_calls = Counter(body.get("key") for _, _, body in fake.calls_to("/bridge/reply") if body)
-    dup_pushes = sum(n - 1 for n in push_calls.values() if n > 1)
-    dup_replies = sum(n - 1 for n in reply_calls.values() if n > 1)
+    pushes_timed = [
+        (at, json.dumps(body, sort_keys=True, ensure_ascii=False))
+        for at, body in fake.timed_calls_to("/message/send")
+    ]
+    replies_timed = [(at, body.get("key")) for at, body in fake.timed_calls_to("/bridge/reply")]
+    worker_kills = [burst.started + at for at, name, _ in burst.kills if name == "worker"]
+    dup_pushes, pushes_explained = _duplicates(pushes_timed, worker_kills)
+    dup_replies, replies_explained = _duplicates(replies_timed, worker_kills)
     return Tally(
         sent=len(burst.sent),
         acknowledged_first_try=len(burst.acked_first),
@@ -385,11 +410,12 @@ def tally(service: LiveService, fake: FakeWeChatServer, burst: Burst, drain_s) -
         processed=processed,
         lost=len(burst.acked) - processed,
         duplicated=dup_pushes + dup_replies,
+        in_flight_duplicates=pushes_explained + replies_explained,
         pushes_recorded=pushes,
-        pushes_sent=len(push_calls),
+        pushes_sent=len({key for _, key in pushes_timed}),
         duplicate_pushes=dup_pushes,
         replies_recorded=replies,
-        replies_sent=len(reply_calls),
+        replies_sent=len({key for _, key in replies_timed}),
         duplicate_replies=dup_replies,
         outbox_not_sent=not_sent,
         drain_seconds=drain_s,

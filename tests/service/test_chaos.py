@@ -102,9 +102,13 @@ def test_every_acknowledged_message_is_processed_exactly_once(chaos):
 
 
 def test_every_push_and_reply_is_sent_exactly_once(chaos):
+    """Every recorded send reached the fake WeChat, and none twice. Delivery is at least once:
+    the one send a worker may have been finishing when it was SIGKILLed (answered by the far
+    side, not yet committed) can repeat; any other duplicate fails."""
     t = chaos["tally"]
     assert t.outbox_not_sent == 0
-    assert t.duplicate_pushes == 0 and t.duplicate_replies == 0
+    assert t.duplicated - t.in_flight_duplicates == 0, t
+    assert t.in_flight_duplicates <= 1, t
     assert t.pushes_sent == t.pushes_recorded > 0
     assert t.replies_sent == t.replies_recorded == t.acknowledged
 
