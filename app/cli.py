@@ -10,7 +10,6 @@ import sys
 import requests
 
 from app.act import act, full_ticket_no
-from app.compose import environment_settings
 from app.simulate import simulate
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
@@ -51,8 +50,8 @@ def cmd_migrate(args) -> int:
 def client_settings(*needed: str) -> Settings | None:
     """Settings of the running service for a second terminal: its port from var/run.env, the
     generated secrets from var/secrets.env; None (and what to export) when a secret is missing."""
-    runinfo.fill_cli_env(os.environ)
-    settings = environment_settings()
+    runinfo.fill_cli_env(os.environ)  # not environment_settings(): it would load stale secrets
+    settings = Settings.from_env()
     missing = [name for name in needed if not os.environ.get(name)]
     if missing:
         print(runinfo.missing_secret_help(missing), file=sys.stderr)

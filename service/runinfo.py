@@ -12,7 +12,7 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
-from service.settings import SECRETS_FILE, VAR_DIR
+from service.settings import SECRETS_FILE, VAR_DIR, load_secrets_file
 
 RUN_FILE = VAR_DIR / "run.env"
 LOCK_FILE = VAR_DIR / "run.lock"
@@ -87,12 +87,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def fill_cli_env(environ: MutableMapping[str, str]) -> None:
+def fill_cli_env(
+    environ: MutableMapping[str, str], run_file: Path = RUN_FILE, secrets_file: Path = SECRETS_FILE
+) -> None:
     """Give a second terminal the running service's port and the generated secrets."""
-    from service.settings import load_secrets_file
-
-    load_secrets_file(environ)
-    port = read().get("PORT")
+    info = read(run_file)
+    from_env = set(filter(None, info.get("SECRETS_FROM_ENV", "").split(",")))
+    found: dict[str, str] = {}
+    load_secrets_file(found, secrets_file)
+    for name, value in found.items():
+        # The running service took these from its environment: the file's would be stale.
+        if name not in from_env:
+            environ.setdefault(name, value)
+    port = info.get("PORT")
     if port and not environ.get("PORT"):
         environ["PORT"] = port
 

@@ -132,3 +132,13 @@ def test_a_child_that_dies_after_running_is_restarted_quickly(monkeypatch, caplo
         assert child.quick_exits == 0 and child.restarts == 1
     finally:
         sup.stop()
+
+
+def test_second_terminal_ignores_a_stale_secrets_file(tmp_path):
+    """Secrets the service took from its environment are not read back from an old file."""
+    run_file, secrets_file = tmp_path / "run.env", tmp_path / "secrets.env"
+    runinfo.write({"PID": "1", "PORT": "8123", "SECRETS_FROM_ENV": "API_TOKEN"}, run_file)
+    secrets_file.write_text("API_TOKEN=stale\nBRIDGE_SECRET=generated\n")
+    env: dict[str, str] = {}
+    runinfo.fill_cli_env(env, run_file, secrets_file)
+    assert env == {"BRIDGE_SECRET": "generated", "PORT": "8123"}
