@@ -58,6 +58,7 @@ def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     rate = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
     print(f"{count} messages at {rate:.0f} msg/s per scenario; SQLite, embedded Redis")
+    # dup: duplicate sends / of which the one in flight when a worker was killed
     header = "killed                          sent  ack(1st)  ack  processed  lost  dup  drain s"
     print(header)
     failed = False
@@ -70,7 +71,7 @@ def main() -> int:
             refused = ", ".join(f"{k} {v}" for k, v in burst.refused.items()) or "none"
             print(
                 f"{label:30} {t.sent:5} {t.acknowledged_first_try:9} {t.acknowledged:4} "
-                f"{t.processed:10} {t.lost:5} {t.duplicated:4} "
+                f"{t.processed:10} {t.lost:5} {t.duplicated:2}/{t.in_flight_duplicates} "
                 f"{t.drain_seconds if t.drain_seconds is not None else '—':>8}"
                 f"   (first-try refusals: {refused}; pushes {t.pushes_sent}/{t.pushes_recorded}, "
                 f"replies {t.replies_sent}/{t.replies_recorded}; "

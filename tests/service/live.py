@@ -383,7 +383,8 @@ def _duplicates(timed: list[tuple[float, str]], worker_kills: list[float]) -> tu
             first[key] = at
             continue
         extra += 1
-        if any(0 <= kill - first[key] <= IN_FLIGHT_SECONDS for kill in worker_kills):
+        # Either side of the kill: the request may reach the server just after the SIGKILL.
+        if any(abs(kill - first[key]) <= IN_FLIGHT_SECONDS for kill in worker_kills):
             explained += 1
     return extra, explained
 

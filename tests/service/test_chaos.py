@@ -108,7 +108,7 @@ def test_every_push_and_reply_is_sent_exactly_once(chaos):
     t = chaos["tally"]
     assert t.outbox_not_sent == 0
     assert t.duplicated - t.in_flight_duplicates == 0, t
-    assert t.in_flight_duplicates <= 1, t
+    assert t.in_flight_duplicates <= 1, t  # one worker kill mid-burst: its one send in flight
     assert t.pushes_sent == t.pushes_recorded > 0
     assert t.replies_sent == t.replies_recorded == t.acknowledged
 
