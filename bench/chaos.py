@@ -6,8 +6,11 @@ For each of web, worker, scheduler and Redis: a fresh service (`python -m bot ru
 temporary var/, SQLite, embedded Redis, pushes and replies to the fake WeChat server over
 HTTP), a burst, SIGKILL of that child halfway through, a bridge that resends whatever was not
 acknowledged (same msg_id), then the drain. Then the worker killed inside a job (its first write
-held by a database lock). Prints sent / acknowledged / processed / lost / duplicated and the
-time from the end of the burst until every message was processed and every send delivered.
+held by a database lock), and the worker killed eight times, every 12 s, in a 100 s burst.
+Delivery is at least once: a worker killed between WeChat's answer and its own commit sends that
+one push or reply again; the dup column shows duplicates / of which such in-flight sends.
+Prints sent / acknowledged / processed / lost / duplicated and the time from the end of the
+burst until every message was processed and every send delivered.
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ def scenario(workdir: Path, child: str | None, count: int, rate: float) -> tuple
         service = live.LiveService(workdir, url, fake).start()
         try:
             extra = set()
-            if child is None:  # the worker dies inside a job
+            if child == "worker x8":  # again and again, each time after it was up for a while
+                label, kills = "worker x8 (every 12 s)", tuple(
+                    (6.0 + 12.0 * i, "worker") for i in range(8)
+                )
+            elif child is None:  # the worker dies inside a job
                 mid = live.kill_worker_mid_job(service, "midjob-1")
                 service.wait_restarted("worker", mid["killed_pid"])
                 extra.add(mid["msg_id"])
@@ -62,10 +69,12 @@ def main() -> int:
     header = "killed                          sent  ack(1st)  ack  processed  lost  dup  drain s"
     print(header)
     failed = False
-    for child in (*live.CHILDREN, None):
+    scenarios = [(c, count, rate) for c in (*live.CHILDREN, None)]
+    scenarios.append(("worker x8", int(100 * rate / 3), rate / 3))  # 100 s at a third the rate
+    for child, n, r in scenarios:
         with tempfile.TemporaryDirectory(prefix="cgbot-chaos-") as tmp:
             started = time.monotonic()
-            label, t, burst = scenario(Path(tmp), child, count, rate)
+            label, t, burst = scenario(Path(tmp), child, n, r)
             unexplained = t.duplicated - t.in_flight_duplicates
             failed |= bool(t.lost or unexplained or t.drain_seconds is None)
             refused = ", ".join(f"{k} {v}" for k, v in burst.refused.items()) or "none"
