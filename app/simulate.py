@@ -83,7 +83,7 @@ def _print_view(view: dict) -> None:
             f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} "
             f"{officer}"
         )
-        if ticket["officer"]:
+        if ticket["officer"] and ticket["status"] in ("dispatched", "reopened"):
             # The number follows the local date: show the newcomer the exact next command.
             print(
                 f"下一步 / next: .venv/bin/python -m bot act {ticket['no']} 接单 "
