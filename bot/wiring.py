@@ -12,6 +12,7 @@ from domain.config import load_config
 from domain.db import make_engine
 from domain.store import Store
 from workers.queues import JobQueue, connect
+from workers.triage import Triage
 
 
 def build_services(settings: Settings) -> Services:
@@ -26,7 +27,7 @@ def build_services(settings: Settings) -> Services:
         config=config,
         secrets=Secrets(config.secrets.model_dump(), os.environ),
         store=store,
-        intake=Intake(store, queue),
+        intake=Intake(store, queue, Triage.from_config(config)),
     )
 
 

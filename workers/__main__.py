@@ -6,6 +6,7 @@ import argparse
 import logging
 
 from workers import runtime
+from workers.queues import QUEUE_NAMES
 from workers.worker import make_worker
 
 
@@ -14,13 +15,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     parser.add_argument("--name", help="worker name (default: host and pid)")
+    parser.add_argument(
+        "--queues",
+        default=",".join(QUEUE_NAMES),
+        help="comma-separated queues to serve, always in priority order (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     rt = runtime.current()  # loads config, database, jieba before the first job
     rt.classifier.classify("预热", None)
-    worker = make_worker(rt.queue.redis, args.name)
+    worker = make_worker(rt.queue.redis, args.name, args.queues.split(","))
     worker.work(burst=args.burst, with_scheduler=True)
     return 0
 
