@@ -73,7 +73,7 @@ class Store:
             )
 
     def messages_waiting(
-        self, older_than: datetime, after_id: int = 0, limit: int = REAP_PAGE
+        self, older_than: datetime, after_id: int = 0, limit: int | None = None
     ) -> list[tuple[int, str, str, str]]:
         """(id, channel, sender_id, text) of messages accepted before `older_than` and still not
         processed, by id after `after_id` (the reaper pages through them)."""
@@ -81,10 +81,12 @@ class Store:
             q = select(Message.id, Message.channel, Message.sender_id, Message.text).where(
                 Message.state == "received", Message.received_at < older_than, Message.id > after_id
             )
-            return [tuple(row) for row in s.execute(q.order_by(Message.id).limit(limit))]
+            return [
+                tuple(row) for row in s.execute(q.order_by(Message.id).limit(limit or REAP_PAGE))
+            ]
 
     def outbox_pending(
-        self, older_than: datetime, after_id: int = 0, limit: int = REAP_PAGE
+        self, older_than: datetime, after_id: int = 0, limit: int | None = None
     ) -> list[tuple[int, bool]]:
         """(id, urgent) of sends recorded before `older_than` and not yet delivered, by id after
         `after_id`; urgent: a push about an urgent ticket (it goes in the first lane)."""
@@ -97,7 +99,10 @@ class Store:
                     Outbox.state == "pending", Outbox.created_at < older_than, Outbox.id > after_id
                 )
             )
-            return [(pk, bool(u)) for pk, u in s.execute(q.order_by(Outbox.id).limit(limit))]
+            return [
+                (pk, bool(u))
+                for pk, u in s.execute(q.order_by(Outbox.id).limit(limit or REAP_PAGE))
+            ]
 
     def tickets(self, limit: int = 50, offset: int = 0, **filters: str) -> list[Ticket]:
         """Tickets newest first, with their source messages loaded; filters match columns."""
