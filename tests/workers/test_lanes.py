@@ -13,9 +13,9 @@ from sqlalchemy import event
 
 from bot import Services, create_app
 from bot.intake import Intake
-from bot.secrets import Secrets
-from bot.signing import signed_headers
+from channels.signing import signed_headers
 from domain.models import Outbox
+from domain.secrets import Secrets
 from tests.conftest import TEST_SECRETS
 from workers import jobs
 from workers.queues import QUEUE_NAMES, JobQueue
