@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +32,15 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = make_sessions(engine)
+        table = Message.__table__
+        self._insert_message = (
+            _INSERTS[engine.dialect.name](table)
+            .on_conflict_do_nothing(index_elements=["channel", "msg_id"])
+            .returning(table.c.id)
+        )
+        self._find_message_id = select(table.c.id).where(
+            table.c.channel == bindparam("channel"), table.c.msg_id == bindparam("msg_id")
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -42,25 +51,15 @@ class Store:
     def save_message(self, fields: dict) -> tuple[int, bool]:
         """Insert a message unless (channel, msg_id) exists; returns (id, created).
 
-        One transaction and, for a new message, one statement: INSERT ... ON CONFLICT DO NOTHING
-        RETURNING id (SQLite and PostgreSQL alike), without building an ORM object.
+        One transaction and, for a new message, one statement (INSERT ... ON CONFLICT DO
+        NOTHING RETURNING id, on SQLite and PostgreSQL alike), built once, run on the Core
+        connection: the request path skips the ORM's per-row bookkeeping.
         """
-        insert = _INSERTS[self.engine.dialect.name]
-        stmt = (
-            insert(Message)
-            .values(**fields)
-            .on_conflict_do_nothing(index_elements=["channel", "msg_id"])
-            .returning(Message.id)
-        )
-        with self.session() as s:
-            pk = s.scalar(stmt)
+        with self.engine.begin() as conn:
+            pk = conn.scalar(self._insert_message, fields)
             if pk is not None:
                 return pk, True
-            pk = s.scalar(
-                select(Message.id).where(
-                    Message.channel == fields["channel"], Message.msg_id == fields["msg_id"]
-                )
-            )
+            pk = conn.scalar(self._find_message_id, fields)
             if pk is None:  # ON CONFLICT only covers (channel, msg_id): this cannot happen
                 raise RuntimeError(f"message {fields['channel']}/{fields['msg_id']} not stored")
             return pk, False
@@ -84,6 +83,17 @@ class Store:
             return [
                 tuple(row) for row in s.execute(q.order_by(Message.id).limit(limit or REAP_PAGE))
             ]
+
+    def count_attempts(self, message_pks: list[int]) -> None:
+        """Count one more attempt for each still unprocessed message (the reaper's re-enqueue)."""
+        if not message_pks:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(Message)
+                .where(Message.id.in_(message_pks), Message.state == "received")
+                .values(attempts=Message.attempts + 1)
+            )
 
     def outbox_pending(
         self, older_than: datetime, after_id: int = 0, limit: int | None = None

@@ -9,13 +9,23 @@ from handlers.base import Context, Outcome
 from handlers.complaint import community_of, open_and_dispatch
 
 
+def _could_answer(text: str | None) -> bool:
+    """Whether `text` reads as an answer to any question the bot asks."""
+    return bool(text) and any(read_answer(kind, text) for kind in ANSWER_KINDS)
+
+
+ANSWER_KINDS = ("confirm", "satisfaction")
+
+
 class FollowUpHandler:
     """Matches a short answer from someone the bot asked a question in this chat."""
 
     name = "follow_up"
 
     def match(self, message: Message, ctx: Context) -> bool:
-        question = pending_question(ctx.desk, message) if message.text else None
+        if not _could_answer(message.text):
+            return False  # most messages: no need to look for a question in the database
+        question = pending_question(ctx.desk, message)
         return question is not None and read_answer(question.kind, message.text) is not None
 
     def handle(self, message: Message, ctx: Context) -> Outcome:

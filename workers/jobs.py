@@ -22,26 +22,24 @@ REAP_GRACE = timedelta(seconds=60)  # younger rows may be between their commit a
 def process_message(message_pk: int) -> str:
     """Handle a stored message once: classify, run the first matching handler, queue sends.
 
-    One transaction: the attempt is counted, then the handling runs in a savepoint; if it
-    raises, only the savepoint is rolled back, so the count survives and rq retries.
+    One transaction counts the attempt and does the work. If the handling raises, that
+    transaction is rolled back and a second, short one counts the failed attempt (a process
+    killed mid-job is counted by the reaper when it re-enqueues the message).
     """
     rt = runtime.current()
-    with rt.store.session() as s:
-        message = s.get(Message, message_pk, with_for_update=True)
-        if message is None or message.state != "received" or not _count_attempt(message):
-            return "skipped"
-        ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
-        failure = None
-        try:
-            with s.begin_nested():
-                outcome = handlers.handle(message, ctx)
-                message.state, message.outcome = "processed", outcome.as_dict()
-        except Exception as exc:  # counted above; committed below; rq retries the job
-            failure = exc
-        if failure is None:
+    try:
+        with rt.store.session() as s:
+            message = s.get(Message, message_pk, with_for_update=True)
+            if message is None or message.state != "received" or not _count_attempt(message):
+                return "skipped"
+            ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
+            outcome = handlers.handle(message, ctx)
+            message.state, message.outcome = "processed", outcome.as_dict()
+            s.flush()
             sends, armed = ctx.desk.sends.to_deliver(), list(ctx.desk.timers.armed)
-    if failure is not None:
-        raise failure
+    except Exception:
+        count_failed_attempt(rt, message_pk)
+        raise  # rq retries the job
     timers.after_commit(rt.queue, rt.clock, sends, armed)
     log.info(
         "message %s/%s: %s %s",
@@ -51,6 +49,17 @@ def process_message(message_pk: int) -> str:
         outcome.ticket_no or "",
     )
     return outcome.handler
+
+
+def count_failed_attempt(rt, message_pk: int) -> None:
+    """Count an attempt whose work was rolled back (or lost with its process)."""
+    try:
+        with rt.store.session() as s:
+            message = s.get(Message, message_pk, with_for_update=True)
+            if message is not None and message.state == "received":
+                _count_attempt(message)
+    except Exception:  # the database itself is failing: the job's own error says more
+        log.exception("message %s: could not count the failed attempt", message_pk)
 
 
 def _count_attempt(message: Message) -> bool:
@@ -110,6 +119,7 @@ def reap() -> dict:
     messages = sends = 0
     for page in _pages(lambda after: rt.store.messages_waiting(cutoff, after)):
         lost = _lost(rt.queue, {message_job_id(pk): row for pk, *row in page})
+        rt.store.count_attempts([pk for pk, _row in lost])  # lost with a killed process, too
         for first in (True, False):
             pks = [pk for pk, (ch, sender, text) in lost if triage.first(ch, sender, text) == first]
             rt.queue.process_messages(pks, first=first)

@@ -28,7 +28,9 @@ MESSAGES = "messages"
 QUEUE_NAMES = (URGENT_SENDS, SENDS, TIMERS, FIRST_MESSAGES, MESSAGES)
 DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send through WeChat
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
-RESULT_TTL = 0  # nobody reads our jobs' return values: delete a job as soon as it finishes
+# Nobody reads our jobs' return values: a finished job and its result expire after a second.
+# Not 0: rq 3.0 deletes a result_ttl=0 job on the spot with 7 more round trips per job.
+RESULT_TTL = 1
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for inspection (the database keeps the rest)
 # A job in one of these states will still run: its message or send is not lost.
 ALIVE = frozenset(

@@ -20,6 +20,15 @@ WORKER_TTL = 45  # keeps the blocking dequeue short enough for maintenance to ru
 class CgbotWorker(SimpleWorker):
     """Runs jobs in-process (the classifier is loaded once) and reaps during maintenance."""
 
+    def heartbeat(self, timeout: int | None = None, pipeline=None):
+        """rq's heartbeat (one HSET, two EXPIREs) in one round trip instead of three: it runs
+        three or four times per job, so this is a third of rq's own cost per job."""
+        if pipeline is not None:
+            return super().heartbeat(timeout, pipeline)
+        with self.connection.pipeline(transaction=False) as pipe:
+            super().heartbeat(timeout, pipe)
+            pipe.execute()
+
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         try:

@@ -18,7 +18,7 @@ from domain.models import Outbox
 from domain.secrets import Secrets
 from tests.conftest import TEST_SECRETS
 from workers import jobs
-from workers.queues import QUEUE_NAMES, JobQueue
+from workers.queues import QUEUE_NAMES, RESULT_TTL, JobQueue
 from workers.triage import Triage
 from workers.worker import CgbotWorker, make_worker
 
@@ -155,16 +155,31 @@ def test_triage_lanes(test_config, channel, sender, text, first):
 
 
 # -- no results kept ------------------------------------------------------------------------------
-def test_finished_jobs_leave_nothing_in_redis(post_message, work, redis, store):
-    """Message, delivery jobs and their results are deleted as they finish (result_ttl 0)."""
+def test_finished_jobs_and_results_expire_at_once(post_message, work, redis, store):
+    """Message and delivery jobs and their results are kept for RESULT_TTL (one second), never
+    for rq's default 500 s; no queue keeps anything."""
     post_message()
     work()
     assert store.find_message("bridge", "m-1").state == "processed"
     assert {row.state for row in store.outbox()} == {"sent"}
-    left = sorted(k.decode() for k in redis.keys("rq:*"))
-    done = ("rq:job:msg-", "rq:job:out-", "rq:results:", "rq:finished:")
-    assert not [k for k in left if k.startswith(done)]
-    assert not [k for k in left if k.startswith("rq:queue:")]  # all drained
+    done = [
+        k
+        for pattern in ("rq:job:msg-*", "rq:job:out-*", "rq:results:*")
+        for k in redis.keys(pattern)
+    ]
+    assert done  # the message job, two deliveries and their results, for a moment
+    assert all(0 < redis.ttl(k) <= RESULT_TTL for k in done)
+    assert all(redis.llen(f"rq:queue:{q}") == 0 for q in QUEUE_NAMES)
+
+
+def test_worker_heartbeat_is_one_round_trip(redis, counted_queue):
+    """rq's worker heartbeat sends its three commands in one round trip."""
+    worker = make_worker(counted_queue.redis)
+    worker.register_birth()
+    CountingConnection.sent = 0
+    worker.heartbeat()
+    assert CountingConnection.sent == 1
+    assert redis.ttl(worker.key) > 0 and redis.hget(worker.key, "last_heartbeat")
 
 
 def test_timer_alarms_keep_no_result(post_message, work, redis, store):
@@ -174,7 +189,7 @@ def test_timer_alarms_keep_no_result(post_message, work, redis, store):
     timer_jobs = [k for k in redis.keys("rq:job:timer-*")]
     assert timer_jobs  # remind, reassign, overdue are waiting in rq's scheduler
     for key in timer_jobs:
-        assert redis.hget(key, "result_ttl") == b"0"
+        assert redis.hget(key, "result_ttl") == str(RESULT_TTL).encode()
 
 
 # -- cost of intake and of a message --------------------------------------------------------------
