@@ -32,6 +32,7 @@ JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 # Not 0: rq 3.0 deletes a result_ttl=0 job on the spot with 7 more round trips per job.
 RESULT_TTL = 1
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for inspection (the database keeps the rest)
+QUEUED = JobStatus.QUEUED.value.encode()
 # A job in one of these states will still run: its message or send is not lost.
 ALIVE = frozenset(
     s.value for s in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
@@ -150,19 +151,28 @@ class JobQueue:
     def lost(self, job_ids: list[str]) -> list[str]:
         """Of `job_ids`, those with no job that will still run (none queued, running, scheduled).
 
-        One pipelined lookup of each job's status: absent (finished and deleted, or Redis lost
-        it), failed, stopped or canceled all count as lost.
+        One pipelined round trip: the ids waiting in our queues, then each job's status. A job
+        marked queued must also be waiting in a queue (a worker killed between its BLPOP and
+        starting the job leaves a queued job in no queue). Absent (expired, or Redis lost it),
+        failed or stopped: lost too. The queues are read first, so a job popped meanwhile
+        still counts as waiting.
         """
         if not job_ids:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
+            for queue in self.queues.values():
+                pipe.lrange(queue.key, 0, -1)
             for job_id in job_ids:
                 pipe.hget(Job.key_for(job_id), "status")
-            statuses = pipe.execute()
+            found = pipe.execute()
+        waiting = {i.decode() for ids in found[: len(self.queues)] for i in ids}
+        statuses = found[len(self.queues) :]
         return [
             job_id
             for job_id, status in zip(job_ids, statuses, strict=True)
-            if status is None or status.decode() not in ALIVE
+            if status is None
+            or status.decode() not in ALIVE
+            or (status == QUEUED and job_id not in waiting)
         ]
 
     def forget_failed(self, job_ids: list[str]) -> None:

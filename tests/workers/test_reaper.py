@@ -121,3 +121,26 @@ def test_the_reaper_pages_through_every_waiting_row(
     redis.flushdb()
     an_hour_later(clock, store)
     assert jobs.reap()["messages"] == 5
+
+
+def test_a_job_popped_by_a_worker_that_died_is_reaped(
+    post_message, worker_runtime, redis, store, clock, queue
+):
+    """Marked queued but in no queue (the worker died between its pop and starting the job):
+    lost, and queued again."""
+    post_message(text=CHATTER)
+    job_id = f"msg-{store.find_message('bridge', 'm-1').id}"
+    assert redis.lrem("rq:queue:messages", 0, job_id) == 1  # what the dead worker's BLPOP did
+    assert Job.fetch(job_id, connection=redis).get_status() == JobStatus.QUEUED
+    an_hour_later(clock, store)
+    assert jobs.reap()["messages"] == 1
+    assert queue.queues["messages"].job_ids == [job_id]
+
+
+def test_a_reaped_message_counts_an_attempt(post_message, worker_runtime, redis, store, clock):
+    """A message lost with its job (perhaps with a killed process) has used up an attempt."""
+    post_message(text=CHATTER)
+    redis.flushdb()
+    an_hour_later(clock, store)
+    jobs.reap()
+    assert store.find_message("bridge", "m-1").attempts == 1
