@@ -30,6 +30,7 @@ from redis import Redis  # noqa: E402
 from sqlalchemy import MetaData, String, cast, func, literal, select  # noqa: E402
 
 from channels.signing import signed_headers  # noqa: E402
+from domain import texts  # noqa: E402
 from domain.db import make_engine, upgrade  # noqa: E402
 from domain.models import Message, Outbox, Ticket  # noqa: E402
 from service.redis_server import EmbeddedRedis  # noqa: E402
@@ -266,8 +267,9 @@ class Service:
         """Seconds from a complaint's arrival to its officer's first push being sent, for
         urgent and ordinary tickets; and from any message's arrival to its group reply."""
         with self.engine.connect() as conn:
+            urgent_push = Outbox.title.contains(texts.URGENT_MARK)  # urgent when it was pushed
             pushes = conn.execute(
-                select(Ticket.urgent, Message.received_at, Outbox.sent_at)
+                select(urgent_push, Message.received_at, Outbox.sent_at)
                 .join(Message, Message.id == Ticket.origin_message_id)
                 .join(Outbox, Outbox.key == literal("assign:").concat(Ticket.no).concat(":1"))
                 .where(Outbox.state == "sent")

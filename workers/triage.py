@@ -22,6 +22,7 @@ class Triage:
 
     words: tuple[str, ...]
     patterns: tuple[re.Pattern, ...]
+    typos: tuple[tuple[str, str], ...]
     config: Config
 
     @classmethod
@@ -35,13 +36,17 @@ class Triage:
             if category.urgent:
                 words.update(w.lower() for w, x in category.keywords.items() if x >= strong)
         patterns = tuple(re.compile(p) for p in cues.get("patterns") or ())
-        return cls(tuple(sorted(words)), patterns, config)
+        typos = tuple((k.lower(), v.lower()) for k, v in (nlp.get("typos") or {}).items())
+        return cls(tuple(sorted(words)), patterns, typos, config)
 
     def first(self, channel: str, sender_id: str, text: str) -> bool:
         """True when the message should be handled before the ordinary backlog."""
         if channel == "wecom" or self.config.staff_userid(sender_id) is not None:
             return True  # officers act on tickets: their commands must not queue behind chatter
         lowered = text.lower()
+        for wrong, right in self.typos:  # the classifier's own typo list (消防通到 -> 消防通道)
+            if wrong in lowered:
+                lowered = lowered.replace(wrong, right)
         return any(w in lowered for w in self.words) or any(
             p.search(lowered) for p in self.patterns
         )

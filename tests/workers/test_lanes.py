@@ -142,6 +142,7 @@ def test_officer_in_the_group_jumps_the_backlog(triaged_client, store, run_recor
     [
         ("bridge", "wxid_resident", URGENT, True),  # strong keyword of an urgent category
         ("bridge", "wxid_resident", "楼下着火了快来人", True),  # danger cue word
+        ("bridge", "wxid_resident", "消防通到被堵了，麻烦快来看看", True),  # config typo fixed
         ("bridge", "wxid_resident", "刚才那条狗把小孩咬了", True),  # danger cue pattern
         ("bridge", "wxid_zhangqinli", "接单 0012", True),  # an officer by WeChat id
         ("wecom", "anyone", "接单 0012", True),  # the officers' app
