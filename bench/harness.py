@@ -41,6 +41,7 @@ SECRET = "bench-bridge-secret"
 ENV = {"BRIDGE_SECRET": SECRET, "API_TOKEN": "bench-api-token"}
 TRAIN = ROOT / "nlp" / "data" / "train"  # the project's own hand-written messages
 START_TIMEOUT = 60.0
+POST_RATE = 400  # msg/s when posting a batch for the workers to drain (they are suspended)
 
 
 # -- messages --------------------------------------------------------------------------------------
@@ -263,13 +264,15 @@ class Service:
             time.sleep(0.2)
         return False
 
-    def push_latencies(self, since: datetime | None = None) -> dict[str, list[float]]:
+    def push_latencies(self, since: datetime | None = None) -> dict:
         """Seconds from a complaint's arrival to its officer's first push being sent, for
-        urgent and ordinary tickets; and from any message's arrival to its group reply."""
+        urgent (pushed as urgent) and ordinary tickets; from any message's arrival to its group
+        reply; and each pushed complaint's latency by its bridge msg_id ("by_msg_id")."""
         with self.engine.connect() as conn:
             urgent_push = Outbox.title.contains(texts.URGENT_MARK)  # urgent when it was pushed
             pushes = conn.execute(
-                select(urgent_push, Message.received_at, Outbox.sent_at)
+                select(urgent_push, Message.msg_id, Message.received_at, Outbox.sent_at)
+                .select_from(Ticket)
                 .join(Message, Message.id == Ticket.origin_message_id)
                 .join(Outbox, Outbox.key == literal("assign:").concat(Ticket.no).concat(":1"))
                 .where(Outbox.state == "sent")
@@ -279,10 +282,11 @@ class Service:
                 .join(Outbox, Outbox.key == literal("reply:").concat(cast(Message.id, String)))
                 .where(Outbox.state == "sent")
             ).all()
-        out: dict[str, list[float]] = {"urgent": [], "ordinary": [], "replies": []}
-        for urgent, received, sent in pushes:
+        out: dict = {"urgent": [], "ordinary": [], "replies": [], "by_msg_id": {}}
+        for urgent, msg_id, received, sent in pushes:
             if since is None or _aware(received) >= since:
                 out["urgent" if urgent else "ordinary"].append(_delta(received, sent))
+                out["by_msg_id"][msg_id] = _delta(received, sent)
         out["replies"] = [_delta(r, s) for r, s in replies if since is None or _aware(r) >= since]
         return out
 
@@ -337,8 +341,14 @@ class Poster:
 
 
 def send_at_rate(port: int, bodies: list[dict], rate: float, threads: int = 8) -> dict:
-    """Open loop: message i is due at start + i / rate, whatever the previous answers took.
-    Returns the achieved rate, how late sends fell behind schedule, and the status codes."""
+    """Open loop at a fixed rate: message i is due at i / rate seconds."""
+    return send_on_schedule(port, [(i / rate, b) for i, b in enumerate(bodies)], threads)
+
+
+def send_on_schedule(port: int, schedule: list[tuple[float, dict]], threads: int = 8) -> dict:
+    """Open loop: each body is sent at its offset (seconds, ascending) from the start, whatever
+    the previous answers took. Returns the achieved rate, how late sends fell behind schedule,
+    and the status codes."""
     start = time.monotonic() + 0.2
     lateness: list[float] = []
     statuses: dict[int, int] = {}
@@ -346,13 +356,13 @@ def send_at_rate(port: int, bodies: list[dict], rate: float, threads: int = 8) -
 
     def run(k: int) -> None:
         poster = Poster(port)
-        for i in range(k, len(bodies), threads):
-            due = start + i / rate
+        for offset, body in schedule[k::threads]:
+            due = start + offset
             now = time.monotonic()
             if due > now:
                 time.sleep(due - now)
             late = time.monotonic() - due
-            status = poster.post(bodies[i])
+            status = poster.post(body)
             with lock:
                 lateness.append(late)
                 statuses[status] = statuses.get(status, 0) + 1
@@ -364,11 +374,33 @@ def send_at_rate(port: int, bodies: list[dict], rate: float, threads: int = 8) -
         t.join()
     elapsed = time.monotonic() - start
     return {
-        "sent": len(bodies),
-        "rate": len(bodies) / elapsed,
+        "sent": len(schedule),
+        "rate": len(schedule) / elapsed,
         "late_p95": pct(lateness, 95),
         "statuses": statuses,
     }
+
+
+def drain_rate(svc: Service, n: int, seed: int = 4, prefix: str = "d") -> float:
+    """Messages per second the service's workers drain, deliveries included: the workers are
+    suspended (`rq suspend`) while n messages of the usual mix are posted, then resumed; the
+    clock runs from the first message handled to the last send delivered."""
+    from rq.suspension import resume, suspend
+
+    suspend(svc.redis)
+    time.sleep(1.5)  # a worker blocked in its dequeue may still take one job
+    stream = Messages(Corpus.load(), seed=seed, prefix=prefix)
+    before = svc.counts()[0]
+    send_at_rate(svc.port, [stream.next()[0] for _ in range(n)], POST_RATE)
+    already = svc.counts()[1]
+    resume(svc.redis)
+    deadline = time.monotonic() + 900
+    while svc.counts()[1] == already and time.monotonic() < deadline:
+        time.sleep(0.02)
+    start, start_done = time.monotonic(), svc.counts()[1]
+    if not svc.wait_drained(before + n, timeout=900):
+        raise RuntimeError("the workers did not drain the messages within 15 minutes")
+    return (before + n - start_done) / (time.monotonic() - start)
 
 
 # -- figures ---------------------------------------------------------------------------------------

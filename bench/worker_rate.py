@@ -14,19 +14,16 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rq import Queue  # noqa: E402
 from rq.job import Job  # noqa: E402
-from rq.suspension import resume, suspend  # noqa: E402
 
-from bench.harness import ROOT, Corpus, Messages, Service, header, send_at_rate  # noqa: E402
+from bench.harness import ROOT, Service, drain_rate, header  # noqa: E402
 
 RAW_QUEUE = "bench_noop"
-POST_RATE = 400  # msg/s while the workers are suspended: only the intake is busy
 
 
 def raw_rq_rate(svc: Service, n: int) -> float:
@@ -48,24 +45,6 @@ def raw_rq_rate(svc: Service, n: int) -> float:
     return len(jobs) / (last - first).total_seconds()
 
 
-def project_rate(svc: Service, n: int) -> tuple[float, int]:
-    """Messages per second drained by the service's workers, deliveries included."""
-    suspend(svc.redis)
-    time.sleep(1.5)  # a worker blocked in its dequeue may still take one job
-    stream = Messages(Corpus.load(), seed=4, prefix="d")
-    send_at_rate(svc.port, [stream.next()[0] for _ in range(n)], POST_RATE)
-    already = svc.counts()[1]
-    resume(svc.redis)
-    deadline = time.monotonic() + 900
-    while svc.counts()[1] == already and time.monotonic() < deadline:
-        time.sleep(0.02)
-    start, start_done = time.monotonic(), svc.counts()[1]
-    if not svc.wait_drained(n, timeout=900):
-        raise RuntimeError("the workers did not drain the messages within 15 minutes")
-    sends = svc.redis.info("stats")["total_commands_processed"]  # informative only
-    return (n - start_done) / (time.monotonic() - start), sends
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
@@ -74,11 +53,14 @@ def main() -> None:
     args = parser.parse_args()
     with Service(workers=args.workers, database_url=args.database) as svc:
         header(f"worker rate: {args.messages} messages", svc)
-        raw = raw_rq_rate(svc, args.messages)
-        rate, _ = project_rate(svc, args.messages)
+        raw_before = raw_rq_rate(svc, args.messages)
+        rate = drain_rate(svc, args.messages)
+        raw_after = raw_rq_rate(svc, args.messages)
+        raw = (raw_before + raw_after) / 2  # before and after: the machine is shared
         tickets = svc.push_latencies()
         print(
-            f"  rq raw no-op: {raw:.0f} jobs/s (one SimpleWorker); project: {rate:.1f} msg/s "
+            f"  rq raw no-op: {raw:.0f} jobs/s (one SimpleWorker; {raw_before:.0f} before, "
+            f"{raw_after:.0f} after); project: {rate:.1f} msg/s "
             f"with {args.workers} worker(s), deliveries included "
             f"({len(tickets['urgent']) + len(tickets['ordinary'])} tickets pushed, "
             f"{len(tickets['replies'])} replies): {rate / raw:.2f}x raw; "
