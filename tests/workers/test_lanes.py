@@ -263,3 +263,11 @@ def test_handling_a_complaint_is_one_transaction(post_message, store, worker_run
     assert len(begins) == 1
     with store.session() as s:
         assert s.query(Outbox).count() == 2
+
+
+def test_a_worker_for_some_queues_keeps_the_priority_order(redis):
+    """`python -m workers --queues messages,outbox` serves sends first all the same."""
+    worker = make_worker(redis, queues=["messages", "outbox"])
+    assert worker.queue_names() == ["outbox", "messages"]
+    with pytest.raises(ValueError, match="unknown queues"):
+        make_worker(redis, queues=["outbox", "deliveries"])
