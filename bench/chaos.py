@@ -38,8 +38,9 @@ def scenario(workdir: Path, child: str | None, count: int, rate: float) -> tuple
         try:
             extra = set()
             if child == "worker x8":  # again and again, each time after it was up for a while
-                label, kills = "worker x8 (every 12 s)", tuple(
-                    (6.0 + 12.0 * i, "worker") for i in range(8)
+                label, kills = (
+                    "worker x8 (every 12 s)",
+                    tuple((6.0 + 12.0 * i, "worker") for i in range(8)),
                 )
             elif child is None:  # the worker dies inside a job
                 mid = live.kill_worker_mid_job(service, "midjob-1")

@@ -95,7 +95,7 @@ def perform(no: str, req: ActionRequest) -> tuple[int, dict]:
         except IllegalTransition as exc:
             return 409, {"error": str(exc)}
         s.flush()
-        sends, armed = [r.id for r in desk.sends.recorded], list(desk.timers.armed)
+        sends, armed = desk.sends.to_deliver(), list(desk.timers.armed)
     after_commit(services.intake.queue, services.clock, sends, armed)
     log.info("ticket %s: %s by %s", no, req.action, req.actor)
     return 200, {"ok": True, "message": message, "ticket": ticket_json(services.store.ticket(no))}

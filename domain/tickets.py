@@ -154,7 +154,11 @@ class TicketDesk:
         if primary.officer:
             text = texts.fmt(texts.MORE_REPORTERS, no=primary.no, reporters=primary.reporters)
             self.sends.push(
-                primary.officer, f"more:{primary.no}:{primary.reporters}", text, primary.no
+                primary.officer,
+                f"more:{primary.no}:{primary.reporters}",
+                text,
+                primary.no,
+                urgent=primary.urgent,
             )
         return duplicate
 

@@ -1,6 +1,6 @@
-"""`python -m workers [--burst] [--no-scheduler | --scheduler-only]`: an rq worker, classifier
-preloaded; by default it also runs rq's scheduler (`make run` runs the scheduler as its own
-child instead, so each can be restarted alone)."""
+"""`python -m workers [--burst] [--queues ...] [--no-scheduler | --scheduler-only]`: an rq worker,
+classifier preloaded, serving its queues in priority order; by default it also runs rq's scheduler
+(`make run` runs the scheduler as its own child instead, so each can be restarted alone)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from app.compose import MissingRedis, build_worker, environment_settings
 from domain.config import ConfigError
 from workers import runtime
+from workers.queues import QUEUE_NAMES
 from workers.worker import make_worker
 
 log = logging.getLogger("workers")
@@ -21,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     parser.add_argument("--name", help="worker name (default: host and pid)")
+    parser.add_argument(
+        "--queues",
+        default=",".join(QUEUE_NAMES),
+        help="comma-separated queues to serve, always in priority order (default: %(default)s)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--no-scheduler", action="store_true", help="run jobs only")
     mode.add_argument("--scheduler-only", action="store_true", help="run rq's scheduler only")
@@ -37,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runtime.install(rt)
     rt.classifier.classify("预热", None)  # load jieba before the first job
-    worker = make_worker(rt.queue.redis, args.name)
+    worker = make_worker(rt.queue.redis, args.name, args.queues.split(","))
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
     return 0
 
