@@ -14,6 +14,7 @@ from bot.actions_api import actions_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
 from bot.intake import Intake
+from bot.media import media_bp
 from bot.openapi import openapi_bp
 from bot.pages import pages_bp
 from bot.stats_api import stats_bp
@@ -24,7 +25,17 @@ from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)
-BLUEPRINTS = (bridge_bp, api_bp, openapi_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp)
+BLUEPRINTS = (
+    bridge_bp,
+    api_bp,
+    openapi_bp,
+    actions_bp,
+    stats_bp,
+    wecom_bp,
+    wechat_bp,
+    pages_bp,
+    media_bp,
+)
 
 
 @dataclass
@@ -36,6 +47,7 @@ class Services:
     store: Store
     intake: Intake
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    media_store: object | None = None  # channels.mediastore.MediaStore: photos served at /media
 
 
 def create_app(services: Services) -> Flask:
@@ -53,6 +65,7 @@ def create_app(services: Services) -> Flask:
         wecom_bp,
         wechat_bp,
         pages_bp,
+        media_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

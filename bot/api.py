@@ -7,6 +7,7 @@ from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request
 
+from bot.media import photos_json
 from domain.lifecycle import status_name
 from domain.models import Outbox, Ticket
 
@@ -54,7 +55,7 @@ def get_ticket(no: str):
     ticket = services().store.ticket(no)
     if ticket is None:
         return jsonify({"error": f"ticket {no} not found"}), 404
-    return jsonify(ticket_json(ticket, with_events=True))
+    return jsonify(ticket_json(ticket, with_events=True) | {"photos": photos_json(ticket.id)})
 
 
 @api_bp.get("/outbox")

@@ -8,6 +8,7 @@ from handlers.chatter import ChatterHandler
 from handlers.complaint import ComplaintHandler
 from handlers.followup import FollowUpHandler
 from handlers.officer import OfficerCommandHandler
+from handlers.media import ResidentMediaHandler
 from handlers.photo import OfficerPhotoHandler
 from handlers.resident import ResidentCommunityHandler
 from handlers.status import StatusQueryHandler
@@ -15,6 +16,7 @@ from handlers.status import StatusQueryHandler
 HANDLERS: tuple[Handler, ...] = (
     OfficerCommandHandler(),
     OfficerPhotoHandler(),
+    ResidentMediaHandler(),
     StatusQueryHandler(),
     FollowUpHandler(),
     ResidentCommunityHandler(),

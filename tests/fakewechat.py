@@ -31,6 +31,15 @@ class FakeWeChatServer:
         self._counter = itertools.count(1)
         self._server = None
         self._thread = None
+        self.media: dict[str, tuple[bytes, str]] = {}  # media_id -> (bytes, content type)
+        self.files: dict[str, tuple[bytes, str]] = {}  # files the bridge serves by URL
+        self._expire_on_download = 0
+        self.robot_clock = time.time  # seconds; tests share their clock with our limiter
+        self.robot_keys: set[str] = set()
+        self.robot_messages: dict[str, list[dict]] = {}  # key -> accepted messages, in order
+        self._robot_sent: dict[str, list[float]] = {}
+        self._robot_failures: list[int] = []
+        self.responses: dict[str, list[dict]] = {}  # aibot response_code -> bodies accepted
         self.app = self._build_app()
 
     @property
@@ -81,6 +90,39 @@ class FakeWeChatServer:
         with self._lock:
             self.tokens.clear()
 
+    def add_media(self, data: bytes, content_type: str = "image/jpeg") -> str:
+        """Hold a file as WeChat holds an uploaded or received one; returns its media_id."""
+        media_id = f"MEDIA_{next(self._counter)}"
+        with self._lock:
+            self.media[media_id] = (data, content_type)
+        return media_id
+
+    def expire_token_on_next_download(self, n: int = 1) -> None:
+        """The next `n` media downloads find the token expired (42001), as after 7200 s."""
+        with self._lock:
+            self._expire_on_download += n
+
+    def add_robot(self, key: str) -> str:
+        """A group robot webhook key; returns its full webhook URL."""
+        self.robot_keys.add(key)
+        return f"{self.url}webhook/send?key={key}"
+
+    def serve_file(self, name: str, data: bytes, content_type: str = "image/jpeg") -> str:
+        """A file the group-chat bridge serves over http; returns its URL."""
+        with self._lock:
+            self.files[name] = (data, content_type)
+        return f"{self.root_url}/bridge/files/{name}"
+
+    def fail_next_robot(self, n: int = 1, errcode: int = 45009) -> None:
+        """The next `n` robot posts answer `errcode` (45009: over the robot's frequency limit)."""
+        with self._lock:
+            self._robot_failures.extend([errcode] * n)
+
+    def response_url(self, code: str) -> str:
+        """A 智能机器人 response_url; usable once, as WeCom's is."""
+        self.responses.setdefault(code, [])
+        return f"{self.url}aibot/response?response_code={code}"
+
     def calls_to(self, path: str) -> list[tuple[str, dict, dict | None]]:
         """The recorded calls whose path ends with `path`."""
         return [call for call in self.calls if call[0].endswith(path)]
@@ -108,6 +150,57 @@ class FakeWeChatServer:
             return jsonify({"errcode": errcode, "errmsg": "fake failure"})
         return jsonify({**OK, **extra})
 
+    def _media_get(self):
+        with self._lock:
+            if request.args.get("access_token") in self.tokens and self._expire_on_download:
+                self._expire_on_download -= 1
+                self.tokens.clear()
+                return jsonify({"errcode": 42001, "errmsg": "access_token expired"})
+        if request.args.get("access_token") not in self.tokens:
+            return jsonify(INVALID_TOKEN)
+        found = self.media.get(request.args.get("media_id", ""))
+        if found is None:  # unknown or older than 3 days
+            return jsonify({"errcode": 40007, "errmsg": "invalid media_id"})
+        data, content_type = found
+        return data, 200, {"Content-Type": content_type}
+
+    def _bridge_file(self, name: str):
+        found = self.files.get(name)
+        if found is None:
+            return jsonify({"error": "not found"}), 404
+        return found[0], 200, {"Content-Type": found[1]}
+
+    def _media_upload(self):
+        if request.args.get("access_token") not in self.tokens:
+            return jsonify(INVALID_TOKEN)
+        upload = request.files["media"]
+        media_id = self.add_media(upload.read(), upload.mimetype or "application/octet-stream")
+        return jsonify({**OK, "type": request.args.get("type"), "media_id": media_id})
+
+    def _robot_send(self):
+        key = request.args.get("key", "")
+        if key not in self.robot_keys:
+            return jsonify({"errcode": 93000, "errmsg": "invalid webhook url"})
+        now = self.robot_clock()
+        with self._lock:
+            if self._robot_failures:
+                return jsonify({"errcode": self._robot_failures.pop(0), "errmsg": "fake failure"})
+            recent = [t for t in self._robot_sent.get(key, []) if t > now - 60]
+            if len(recent) >= 20:  # WeCom: 20 messages a minute per robot
+                self._robot_sent[key] = recent
+                return jsonify({"errcode": 45009, "errmsg": "api freq out of limit"})
+            self._robot_sent[key] = [*recent, now]
+            self.robot_messages.setdefault(key, []).append(request.get_json(force=True))
+        return jsonify(OK)
+
+    def _aibot_response(self):
+        code = request.args.get("response_code", "")
+        with self._lock:
+            if code not in self.responses or self.responses[code]:
+                return jsonify({"errcode": 40029, "errmsg": "invalid response_code"})
+            self.responses[code].append(request.get_json(force=True))
+        return jsonify(OK)
+
     def _wecom_token(self):
         return self._issue_token(request.args.get("corpid", ""), request.args.get("corpsecret", ""))
 
@@ -128,9 +221,14 @@ class FakeWeChatServer:
             ),
             ("POST", "/cgi-bin/message/custom/send", "wechat_send", lambda: self._send({})),
             ("POST", "/bridge/reply", "bridge_reply", lambda: jsonify(OK)),
+            ("GET", "/cgi-bin/media/get", "media_get", self._media_get),
+            ("POST", "/cgi-bin/media/upload", "media_upload", self._media_upload),
+            ("POST", "/cgi-bin/webhook/send", "robot_send", self._robot_send),
+            ("POST", "/cgi-bin/aibot/response", "aibot_response", self._aibot_response),
         ]
         for method, path, name, view in routes:
             app.add_url_rule(path, name, view, methods=[method])
+        app.add_url_rule("/bridge/files/<name>", "bridge_file", self._bridge_file)
         return app
 
 

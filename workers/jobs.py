@@ -9,7 +9,8 @@ import handlers
 from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
-from workers import runtime, timers
+from handlers.media import link_after_handling
+from workers import media, runtime, timers
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
@@ -28,11 +29,13 @@ def process_message(message_pk: int) -> str:
             return "skipped"
         ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
         outcome = handlers.handle(message, ctx)
+        link_after_handling(message, outcome, ctx)
         message.state, message.outcome = "processed", outcome.as_dict()
         s.flush()
         sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]
         armed = list(ctx.desk.timers.armed)
     timers.after_commit(rt.queue, rt.clock, sends, armed)
+    media.queue_pending(rt, message_pk)
     log.info(
         "message %s/%s: %s %s",
         message.channel,

@@ -10,7 +10,7 @@ from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
-QUEUE_NAMES = ("messages", "outbox", "timers")  # worker listens in this order: intake first
+QUEUE_NAMES = ("messages", "outbox", "timers", "media")  # worker listens in this order: intake first
 DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send through WeChat
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 
@@ -54,6 +54,16 @@ class JobQueue:
             "workers.jobs.deliver",
             outbox_pk,
             job_id=f"out-{outbox_pk}",
+            job_timeout=JOB_TIMEOUT,
+            retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
+        )
+
+    def fetch_media(self, attachment_pk: int) -> None:
+        """Queue the download of attachment `attachment_pk` (media_ids expire in 3 days)."""
+        self.queues["media"].enqueue(
+            "workers.media.fetch_attachment",
+            attachment_pk,
+            job_id=f"media-{attachment_pk}",
             job_timeout=JOB_TIMEOUT,
             retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
         )

@@ -1,0 +1,49 @@
+"""Residents' photos and unrecognised voice: joined to the complaint they follow, else kept."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain import attachments
+from domain.models import Message, Ticket
+from handlers.base import Context, Outcome
+
+VOICE_NOTE = "居民发送了语音（未识别出文字），语音文件已保存在该消息上"
+
+
+class ResidentMediaHandler:
+    """A resident's photo (or voice without recognition text) joins their complaint of the last
+    few minutes; with no complaint before it, it is kept on the message and the bot says nothing
+    (it is often a meme)."""
+
+    name = "resident_media"
+
+    def match(self, message: Message, ctx: Context) -> bool:
+        if ctx.config.staff_userid(message.sender_id) is not None:
+            return False
+        voice_only = message.kind == "voice" and not (message.text or "").strip()
+        return message.kind == "image" or voice_only
+
+    def handle(self, message: Message, ctx: Context) -> Outcome:
+        minutes = ctx.config.media.join_minutes
+        ticket = attachments.recent_ticket(ctx.session, message, ctx.now, minutes)
+        attachments.attach_message(ctx.session, message, ticket, "resident", ctx.now)
+        kind = attachments.media_kind(message)
+        if ticket is None:
+            return Outcome(self.name, detail={"kept": kind})
+        note = VOICE_NOTE if kind == "voice" else "居民补充了现场照片"
+        ctx.desk.event(ticket, "resident", kind, ticket.status, ticket.status, note)
+        return Outcome(self.name, ticket.no, {"joined": kind})
+
+
+def link_after_handling(message: Message, outcome: Outcome, ctx: Context) -> None:
+    """A file on a message that opened or joined a ticket (a bridge complaint carrying `image`,
+    an officer's 办结 photo) is fetched for that ticket."""
+    if outcome.handler == ResidentMediaHandler.name or not outcome.ticket_no:
+        return
+    if attachments.origin_of(message) is None:
+        return
+    ticket = ctx.session.scalar(select(Ticket).where(Ticket.no == outcome.ticket_no))
+    staff = ctx.config.staff_userid(message.sender_id) is not None
+    source = "officer" if staff else "resident"
+    attachments.attach_message(ctx.session, message, ticket, source, ctx.now)

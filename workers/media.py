@@ -1,0 +1,114 @@
+"""The fetch job: download an attachment, check it, store it once by hash, link it, and show the
+first photo of a ticket to its officer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from channels.media import Fetcher, MediaGone, MediaRejected, check
+from channels.mediastore import MediaStore
+from domain import attachments
+from domain.models import Attachment, Ticket
+from domain.outbox import Sends
+from workers import runtime
+
+log = logging.getLogger(__name__)
+MAX_FETCH_ATTEMPTS = 4
+FIRST_PHOTO_TEXT = "工单 {no} 现场照片（{source}）"
+SOURCE_NAMES = {"resident": "居民拍摄", "officer": "队员拍摄", "page": "页面上传"}
+
+
+@dataclass
+class MediaRuntime:
+    """How workers fetch files and where they keep them."""
+
+    fetcher: Fetcher
+    store: MediaStore
+
+
+class RetryFetch(Exception):
+    """Raised so rq retries the fetch later (network trouble, far side busy)."""
+
+
+def fetch_attachment(attachment_pk: int) -> str:
+    """Fetch, check and store one attachment; a stored one is never fetched again."""
+    rt = runtime.current()
+    with rt.store.session() as s:
+        row = s.get(Attachment, attachment_pk)
+        if row is None or row.state != "pending":
+            return "skipped"
+        origin, kind = dict(row.origin), row.kind
+    try:
+        data = rt.media.fetcher.fetch(origin)
+        checked = check(data, kind, rt.config.media)
+        sha = rt.media.store.put(data, checked.content_type)
+    except (MediaGone, MediaRejected) as exc:
+        state = "failed" if isinstance(exc, MediaGone) else "rejected"
+        return _give_up(rt, attachment_pk, state, exc)
+    except Exception as exc:  # network, 5xx, token trouble: worth another try
+        return _retry(rt, attachment_pk, exc)
+    return _stored(rt, attachment_pk, sha, checked, len(data))
+
+
+def _give_up(rt, pk: int, state: str, exc: Exception) -> str:
+    with rt.store.session() as s:
+        row = s.get(Attachment, pk, with_for_update=True)
+        row.state, row.error = state, f"{type(exc).__name__}: {exc}"[:500]
+        row.attempts += 1
+    log.warning("attachment %s: %s: %s", pk, state, exc)
+    return state
+
+
+def _retry(rt, pk: int, exc: Exception) -> str:
+    with rt.store.session() as s:
+        row = s.get(Attachment, pk, with_for_update=True)
+        row.attempts += 1
+        row.error = f"{type(exc).__name__}: {exc}"[:500]
+        if row.attempts >= MAX_FETCH_ATTEMPTS:
+            row.state = "failed"
+        attempts, state = row.attempts, row.state
+    if state == "failed":
+        log.error("attachment %s: fetch failed for good after %d attempts: %s", pk, attempts, exc)
+        return state
+    log.warning("attachment %s: fetch attempt %d failed: %s", pk, attempts, exc)
+    raise RetryFetch(str(exc))
+
+
+def _stored(rt, pk: int, sha: str, checked, size: int) -> str:
+    now = rt.clock()
+    with rt.store.session() as s:
+        row = s.get(Attachment, pk, with_for_update=True)
+        if row.state != "pending":  # another run got here first
+            return "skipped"
+        attachments.store_media(s, sha, checked, size, now)
+        row.state, row.sha256, row.stored_at, row.error = "stored", sha, now, None
+        row.attempts += 1
+        s.flush()
+        sends = Sends(s, rt.config, now)
+        if row.ticket_id and row.kind == "image":
+            _show_first_photo(s, sends, row)
+        outbox = [r.id for r in sends.recorded]
+    for outbox_pk in outbox:
+        rt.queue.deliver(outbox_pk)
+    log.info("attachment %s: stored %s (%s, %d bytes)", pk, sha[:12], checked.content_type, size)
+    return "stored"
+
+
+def _show_first_photo(s, sends: Sends, row: Attachment) -> None:
+    """The ticket's first photo goes to its officer as a news card (once per ticket)."""
+    ticket = s.get(Ticket, row.ticket_id)
+    photos = attachments.ticket_photos(s, ticket.id)
+    if row.source == "officer" or not ticket.officer or photos[0][1].sha256 != row.sha256:
+        return
+    text = FIRST_PHOTO_TEXT.format(no=ticket.no, source=SOURCE_NAMES.get(row.source, ""))
+    push = sends.push(ticket.officer, f"photo:{ticket.no}", text, ticket.no, title=text)
+    push.extra = {"photo": row.sha256}
+
+
+def queue_pending(rt, message_pk: int) -> None:
+    """After a message's unit of work committed: fetch the files it recorded."""
+    with rt.store.session() as s:
+        ids = attachments.pending_for_message(s, message_pk)
+    for pk in ids:
+        rt.queue.fetch_media(pk)
