@@ -73,9 +73,7 @@ def recent_ticket(s: Session, message: Message, now: datetime, minutes: int) -> 
         Ticket.created_at >= now - timedelta(minutes=minutes),
     )
     q = q.where(
-        Ticket.group_id == message.group_id
-        if message.group_id
-        else Ticket.group_id.is_(None)
+        Ticket.group_id == message.group_id if message.group_id else Ticket.group_id.is_(None)
     )
     ticket = s.scalar(q.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1))
     if ticket is not None and ticket.merged_into_id:

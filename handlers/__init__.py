@@ -7,8 +7,8 @@ from handlers.base import Context, Handler, Outcome
 from handlers.chatter import ChatterHandler
 from handlers.complaint import ComplaintHandler
 from handlers.followup import FollowUpHandler
-from handlers.officer import OfficerCommandHandler
 from handlers.media import ResidentMediaHandler
+from handlers.officer import OfficerCommandHandler
 from handlers.photo import OfficerPhotoHandler
 from handlers.resident import ResidentCommunityHandler
 from handlers.status import StatusQueryHandler

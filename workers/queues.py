@@ -10,7 +10,8 @@ from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
-QUEUE_NAMES = ("messages", "outbox", "timers", "media")  # worker listens in this order: intake first
+# The worker listens in this order: intake first.
+QUEUE_NAMES = ("messages", "outbox", "timers", "media")
 DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send through WeChat
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 
