@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, render_template_string, request
 
 from bot.actions_api import ActionRequest, perform
+from bot.media import media_url, photos_json
 from channels.signing import ticket_sig_ok
 from domain.lifecycle import STATUS_NAMES, status_name
 
@@ -36,6 +37,9 @@ dt{color:#666}dd{margin:0 0 .6em}</style>
 <dt>工作站</dt><dd>{{ station }}</dd>
 <dt>接单时限</dt><dd>{{ accept_by }}</dd>
 </dl>
+{% if photos %}<h2>现场照片</h2>
+<p>{% for p in photos %}<a href="{{ p.url }}"><img src="{{ p.url }}" alt="照片"
+ style="max-width:48%;margin:2px"></a>{% endfor %}</p>{% endif %}
 <h2>处理记录</h2>
 <ol>{% for e in t.events %}<li>{{ local(e.at) }}
 {{ names.get(e.to_status, e.to_status) }} {{ e.note or "" }}</li>{% endfor %}</ol>
@@ -51,6 +55,10 @@ dt{color:#666}dd{margin:0 0 .6em}</style>
  placeholder="办结情况 / 退回或升级原因，如：已拆除 约12平方米"></p>
 <p><input name="target" placeholder="转派给（队员姓名）" style="width:100%"></p>
 <p><button type="submit">提交</button></p>
+</form>
+<form method="post" enctype="multipart/form-data" action="{{ upload_url }}">
+<p>上传现场照片：<input type="file" name="photo" accept="image/*">
+<button type="submit">上传</button></p>
 </form>
 {% else %}
 <p>在企业微信中回复「接单 {{ t.no }}」即可接单。</p>
@@ -97,6 +105,8 @@ def ticket_page(no: str, notice: str | None = None):
         officer=person is not None,
         officer_name=person.name if person else "",
         action_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/act?", 1),
+        upload_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/photos?", 1),
+        photos=signed_photos(ticket, services.secrets.get("api_token")),
     )
 
 
@@ -119,6 +129,14 @@ def ticket_action(no: str):
     if status == 404:
         abort(404)
     return ticket_page(no, notice=notice)
+
+
+def signed_photos(ticket, key: str | None) -> list[dict]:
+    """The ticket's photos with links the page's reader may open (signed for this ticket)."""
+    photos = photos_json(ticket.id)
+    for photo in photos:
+        photo["url"] = media_url(photo["sha256"], ticket.no, key)
+    return photos
 
 
 def local_time(at: datetime | None, tz) -> str:
