@@ -17,6 +17,7 @@ from wechatpy.exceptions import WeChatException
 from wechatpy.utils import WeChatSigner
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot.cards import card_click
 from bot.message import IncomingMessage
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def to_incoming(parsed, channel: str, sender_name: str) -> IncomingMessage | Non
     """Map a parsed wechatpy message to IncomingMessage; None for events and unhandled types."""
     content = _content(parsed)
     if content is None:
-        return None
+        return card_click(parsed, channel, sent_at(parsed))
     kind, text, extra = content
     return IncomingMessage(
         channel=channel,

@@ -10,7 +10,7 @@ from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
 from handlers.media import link_after_handling
-from workers import media, runtime, timers
+from workers import media, recipients, runtime, timers
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
@@ -73,15 +73,20 @@ def deliver(outbox_pk: int) -> str:
         if row is None or row.state != "pending":
             return "skipped"
         row.attempts += 1
+        refused = False
         try:
             rt.senders[row.channel].send(row)
             row.state, row.sent_at, row.error = "sent", rt.clock(), None
         except RecipientRejected as exc:  # the officer is outside the app: retrying cannot help
             row.error, row.state = f"{type(exc).__name__}: {exc}"[:500], "failed"
+            refused = row.kind == "push"
         except Exception as exc:  # any far-side failure: record it, then let rq retry
             row.error = f"{type(exc).__name__}: {exc}"[:500]
             row.state = "failed" if row.attempts >= MAX_DELIVERY_ATTEMPTS else "pending"
         state, error, attempts, ticket_no = row.state, row.error, row.attempts, row.ticket_no
+        recipient = row.recipient
+    if refused:
+        recipients.refused(rt, recipient, ticket_no)
     if state == "pending":  # committed above, so the attempt count survives the retry
         log.warning("outbox %s (%s): attempt %d failed: %s", outbox_pk, ticket_no, attempts, error)
         raise RetryDelivery(error)
