@@ -14,6 +14,7 @@ from app.compose import environment_settings
 from app.simulate import simulate
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
+from domain.officer_actions import BY_VERB, BY_ZH
 from service.settings import Settings
 from service.supervisor import run
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("text")
     act = sub.add_parser("act", help="an officer's action on a ticket, through the API")
     act.add_argument("ticket", help="ticket number, e.g. CY20261126-0001")
-    act.add_argument("action", help="接单 到场 办结 转派 退回 升级 (or accept, resolve, ...)")
+    act.add_argument("action", help=" ".join(BY_ZH) + " (or " + ", ".join(BY_VERB) + ")")
     act.add_argument("note", nargs="*", help="resolution note, reason, or transfer target")
     act.add_argument("--officer", "--as", dest="officer", required=True, help="officer userid")
     act.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")

@@ -18,17 +18,16 @@ class ResidentMediaHandler:
 
     name = "resident_media"
 
-    def match(self, message: Message, ctx: Context) -> bool:
+    def match(self, message: Message, ctx: Context) -> str | None:
         if ctx.config.staff_userid(message.sender_id) is not None:
-            return False
+            return None
         voice_only = message.kind == "voice" and not (message.text or "").strip()
-        return message.kind == "image" or voice_only
+        return attachments.media_kind(message) if message.kind == "image" or voice_only else None
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
+    def handle(self, message: Message, ctx: Context, kind: str) -> Outcome:
         minutes = ctx.config.media.join_minutes
         ticket = attachments.recent_ticket(ctx.session, message, ctx.now, minutes)
         attachments.attach_message(ctx.session, message, ticket, "resident", ctx.now)
-        kind = attachments.media_kind(message)
         if ticket is None:
             return Outcome(self.name, detail={"kept": kind})
         note = VOICE_NOTE if kind == "voice" else "居民补充了现场照片"
