@@ -14,6 +14,7 @@ from bot import Services, create_app
 from bot.intake import Intake
 from channels.media import Fetcher
 from channels.mediastore import build_media_store
+from channels.ratelimit import SlidingWindow
 from channels.senders import build_senders
 from channels.wxclients import build_wechat_client, build_wecom_client
 from domain.config import Config, load_config
@@ -77,6 +78,7 @@ def worker_runtime(
     senders = build_senders(config, secrets, token_storage)
     rt = Runtime(config, store, queue, classifier, senders, clock)
     rt.media = media_runtime(config, secrets, token_storage)
+    rt.limiter = SlidingWindow(queue.redis, lambda: clock().timestamp())
     return rt
 
 

@@ -9,6 +9,7 @@ from typing import Protocol
 import requests
 
 from channels import officer_cards, wxclients
+from channels.robots import build_group_sender
 from channels.signing import signed_headers, signed_ticket_url
 from domain.models import Outbox
 
@@ -130,8 +131,12 @@ def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
     timeout = config.channels.http_timeout_seconds
     senders: dict[str, Sender] = {
         "console": ConsoleSender(),
-        "bridge": BridgeSender(
-            secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "", timeout
+        "bridge": build_group_sender(
+            config,
+            secrets,
+            BridgeSender(
+                secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "", timeout
+            ),
         ),
     }
     senders["wecom"] = _wecom_sender(config, secrets, storage)

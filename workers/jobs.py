@@ -10,7 +10,7 @@ from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
 from handlers.media import link_after_handling
-from workers import media, recipients, runtime, timers
+from workers import grouped, media, recipients, runtime, timers
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
@@ -68,6 +68,9 @@ def _count_attempt(rt, message_pk: int) -> bool:
 def deliver(outbox_pk: int) -> str:
     """Send one outbox row through its channel; a sent row is never sent again."""
     rt = runtime.current()
+    route = grouped.limited_route(rt, outbox_pk)
+    if route is not None:  # a rate-limited channel: the recipient's rows go out in order
+        return grouped.drain(*route)
     with rt.store.session() as s:
         row = s.get(Outbox, outbox_pk, with_for_update=True)
         if row is None or row.state != "pending":

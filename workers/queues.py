@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -67,6 +67,17 @@ class JobQueue:
             job_id=f"media-{attachment_pk}",
             job_timeout=JOB_TIMEOUT,
             retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
+        )
+
+    def drain_in(self, seconds: float, channel: str, recipient: str, job_id: str) -> None:
+        """Run a rate-limited recipient's drain again in `seconds` (rq's scheduler)."""
+        self.queues["outbox"].enqueue_in(
+            timedelta(seconds=seconds),
+            "workers.grouped.drain",
+            channel,
+            recipient,
+            job_id=job_id,
+            job_timeout=JOB_TIMEOUT,
         )
 
     def timer_at(self, when: datetime, func: str, *args, job_id: str) -> None:
