@@ -7,6 +7,7 @@ from handlers.base import Context, Handler, Outcome
 from handlers.chatter import ChatterHandler
 from handlers.complaint import ComplaintHandler
 from handlers.followup import FollowUpHandler
+from handlers.location import LocationHandler
 from handlers.media import ResidentMediaHandler
 from handlers.officer import OfficerCommandHandler
 from handlers.photo import OfficerPhotoHandler
@@ -17,6 +18,7 @@ HANDLERS: tuple[Handler, ...] = (
     OfficerCommandHandler(),
     OfficerPhotoHandler(),
     ResidentMediaHandler(),
+    LocationHandler(),
     StatusQueryHandler(),
     FollowUpHandler(),
     ResidentCommunityHandler(),
