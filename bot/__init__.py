@@ -11,6 +11,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.actions_api import actions_bp
+from bot.aibot import aibot_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
 from bot.intake import Intake
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     wechat_bp,
     pages_bp,
     media_bp,
+    aibot_bp,
 )
 
 
@@ -66,6 +68,7 @@ def create_app(services: Services) -> Flask:
         wechat_bp,
         pages_bp,
         media_bp,
+        aibot_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -166,6 +166,11 @@ def sent_at(parsed) -> datetime:
     return datetime.fromtimestamp(int(raw), CHINA_TZ)
 
 
+def sent_at_now() -> datetime:
+    """Now, for pushes that carry no send time (智能机器人 JSON)."""
+    return datetime.now(CHINA_TZ)
+
+
 def _location_extra(parsed) -> dict:
     return {"x": parsed.location_x, "y": parsed.location_y, "label": parsed.label or ""}
 

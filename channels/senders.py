@@ -9,7 +9,8 @@ from typing import Protocol
 import requests
 
 from channels import officer_cards, wxclients
-from channels.robots import build_group_sender
+from channels.aibot import AibotSender
+from channels.robots import GroupReplySender, build_group_sender
 from channels.signing import signed_headers, signed_ticket_url
 from domain.models import Outbox
 
@@ -139,10 +140,20 @@ def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
             ),
         ),
     }
+    senders["aibot"] = AibotSender(timeout, _robot_only(senders["bridge"]))
     senders["wecom"] = _wecom_sender(config, secrets, storage)
     wechat = wxclients.build_wechat_client(config, secrets, storage)
     senders["wechat"] = WeChatSender(wechat) if wechat else ConsoleSender()
     return senders
+
+
+def _robot_only(group_sender) -> Sender:
+    """智能机器人 chats have no bridge: only their robot (if configured) or the log."""
+    if isinstance(group_sender, GroupReplySender):
+        return GroupReplySender(
+            ConsoleSender(), group_sender.robot, group_sender.keys, group_sender.per_minute
+        )
+    return ConsoleSender()
 
 
 def _wecom_sender(config, secrets, storage) -> Sender:

@@ -84,6 +84,7 @@ class Sends:
             mention=mention,
             ticket_no=ticket_no,
             text=(f"@{mention} " if mention else "") + text,
+            extra=_answer_through(message),
         )
 
     def tell_reporter(self, ticket: Ticket, text: str, key: str) -> Outbox:
@@ -102,3 +103,9 @@ class Sends:
     def local(self, when: datetime | None) -> str:
         """`MM-DD HH:MM` in the service timezone."""
         return when.astimezone(self.config.tz).strftime("%m-%d %H:%M") if when else "—"
+
+
+def _answer_through(message: Message) -> dict | None:
+    """Where a channel wants the answer to this message (智能机器人: its response_url)."""
+    url = (message.extra or {}).get("response_url")
+    return {"response_url": url} if url else None

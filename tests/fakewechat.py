@@ -243,6 +243,7 @@ def fake_wechat():
 
 WECOM_AES_KEY = "XaEu1TLnlsKMFlCK4pBqRba12gK8ITN/2gdF6FuUWCw"  # test-only EncodingAESKey
 WECHAT_AES_KEY = "RlkOASE/YPeKTpAceGlWFrnnP1d5F4TzBCBe6Pu3wWc"  # test-only EncodingAESKey
+AIBOT_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"  # test-only EncodingAESKey
 
 EDGE_ENV = {
     "WECOM_CORP_ID": "ww1d2c3b4a5f6e7d8c",
@@ -254,6 +255,8 @@ EDGE_ENV = {
     "WECHAT_APP_SECRET": "wechat-test-secret",
     "WECHAT_TOKEN": "wechatTestToken",
     "WECHAT_ENCODING_AES_KEY": WECHAT_AES_KEY,
+    "AIBOT_TOKEN": "aibotTestToken",
+    "AIBOT_ENCODING_AES_KEY": AIBOT_AES_KEY,
 }
 
 
@@ -317,3 +320,35 @@ class WeChatSender:
         encrypted = xmltodict.parse(body)["xml"]["Encrypt"]
         signature = sign(self.token, query["timestamp"], query["nonce"], encrypted)
         return query | {"encrypt_type": "aes", "msg_signature": signature}, body
+
+
+class AibotSender:
+    """Builds 智能机器人 callback requests: JSON {"encrypt"}, ReceiveId "", msg_signature."""
+
+    def __init__(self, env: dict = EDGE_ENV):
+        import base64
+
+        self.token = env["AIBOT_TOKEN"]
+        self.prp = WeComPrpCrypto(base64.b64decode(env["AIBOT_ENCODING_AES_KEY"] + "="))
+
+    def encrypt(self, plaintext: str) -> str:
+        """The ciphertext WeCom would send for `plaintext`."""
+        return to_text(self.prp.encrypt(plaintext, ""))
+
+    def signed_query(self, encrypt: str, timestamp: str | None = None, nonce: str = "n3") -> dict:
+        """msg_signature/timestamp/nonce over ciphertext `encrypt`."""
+        timestamp = timestamp or str(int(time.time()))
+        return {
+            "msg_signature": sign(self.token, timestamp, nonce, encrypt),
+            "timestamp": timestamp,
+            "nonce": nonce,
+        }
+
+    def push(self, payload: dict | str, timestamp: str | None = None) -> tuple[dict, bytes]:
+        """(query, body) of a callback carrying `payload`."""
+        import json
+
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+        encrypted = self.encrypt(text)
+        body = json.dumps({"encrypt": encrypted}).encode()
+        return self.signed_query(encrypted, timestamp), body
