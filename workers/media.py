@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from channels.media import Fetcher, MediaGone, MediaRejected, check
 from channels.mediastore import MediaStore
@@ -112,3 +115,20 @@ def queue_pending(rt, message_pk: int) -> None:
         ids = attachments.pending_for_message(s, message_pk)
     for pk in ids:
         rt.queue.fetch_media(pk)
+
+
+REAP_GRACE = timedelta(seconds=120)
+
+
+def reap() -> int:
+    """Re-enqueue fetches whose job was lost (crash, Redis restart); returns how many."""
+    rt = runtime.current()
+    cutoff = rt.clock() - REAP_GRACE
+    with rt.store.session() as s:
+        q = select(Attachment.id).where(
+            Attachment.state == "pending", Attachment.created_at < cutoff
+        )
+        ids = list(s.scalars(q.order_by(Attachment.id).limit(500)))
+    for pk in ids:
+        rt.queue.fetch_media(pk)
+    return len(ids)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.message import IncomingMessage
-from domain.models import Attachment, TicketEvent
+from domain import attachments as attachments_module
+from domain.models import Attachment, Message, TicketEvent
 from tests.conftest import TEST_SECRETS
 from tests.loop.conftest import CLUTTER, FIRE_LANE, YOUSHANJUN_GROUP
 from tests.media.images import jpeg, png
@@ -241,3 +242,21 @@ def test_officer_uploads_a_photo_from_the_ticket_page(chat, client):
     assert bad.status_code == 400
     unsigned = client.post(f"/tickets/{ticket.no}/photos", data={"photo": (io.BytesIO(photo), "x")})
     assert unsigned.status_code == 403
+
+
+def test_a_lost_fetch_job_is_reaped(chat, redis, time_machine):
+    """A fetch whose job vanished (Redis restart) is queued again by the worker's maintenance."""
+    from workers import media
+
+    chat.resident(FIRE_LANE)
+    with chat.store.session() as s:
+        message = s.scalar(select(Message).order_by(Message.id.desc()).limit(1))
+        message.extra = {"image": data_url(jpeg())}
+        row = attachments_module.attach_message(s, message, None, "resident", chat.clock())
+        pk = row.id
+    assert media.reap() == 0  # too young: its job may still be on its way
+    time_machine.advance(minutes=5)
+    assert media.reap() == 1
+    chat.run()
+    with chat.store.session() as s:
+        assert s.get(Attachment, pk).state == "stored"
