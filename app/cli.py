@@ -55,7 +55,7 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_act(args) -> int:
-    """An officer's action through the JSON API (接单/到场/办结/转派/退回/升级)."""
+    """An officer's action through the JSON API (a row of domain/officer_actions.py)."""
     url = args.url or f"http://127.0.0.1:{environment_settings().port}"
     return act(url, args.ticket, args.action, args.officer, " ".join(args.note))
 

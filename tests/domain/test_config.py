@@ -13,23 +13,10 @@ from domain.secrets import Secrets
 
 SAMPLE = Path(__file__).resolve().parents[2] / "config.yaml"
 
-# The communities of the shared labelled data sets, with the aliases residents use.
-SHARED_COMMUNITIES = [
-    ("龙湖悠山郡", ["悠山郡"]),
-    ("万科金域华府", ["金域华府"]),
-    ("蔚蓝创新天地", ["蔚蓝"]),
-    ("檀府", []),
-    ("万科城", []),
-    ("中南世纪城", ["中南"]),
-    ("鲁商蓝岸丽舍", ["蓝岸丽舍"]),
-    ("天泰城", []),
-    ("国信金邑", ["金邑"]),
-    ("青特花溪地", ["花溪地"]),
-    ("和达璟城", ["璟城"]),
-    ("正阳国际", []),
-    ("中海国际社区", ["中海国际", "中海"]),
-    ("夏庄花园", []),
-    ("流亭新苑", []),
+# The communities of the labelled data sets (nlp/data/eval), with the aliases residents use.
+EVAL_COMMUNITIES = [
+    (c["name"], c["aliases"])
+    for c in yaml.safe_load((SAMPLE.parent / "nlp/data/eval/communities.yaml").read_text("utf-8"))
 ]
 
 
@@ -61,8 +48,8 @@ def test_every_station_has_two_officers_and_a_roster(config):
         assert station.roster, station.code
 
 
-@pytest.mark.parametrize(("name", "aliases"), SHARED_COMMUNITIES)
-def test_shared_communities_present_with_aliases(config, name, aliases):
+@pytest.mark.parametrize(("name", "aliases"), EVAL_COMMUNITIES)
+def test_eval_communities_present_with_aliases(config, name, aliases):
     """Every community of the labelled data is configured with exactly its aliases."""
     community = config.community_named(name)
     assert community is not None and community.aliases == aliases
