@@ -136,3 +136,28 @@ def test_officer_outside_the_visible_range_is_reported_once_and_skipped(
 
 def ticket_id(s, no: str) -> int:
     return s.scalar(select(Ticket.id).where(Ticket.no == no))
+
+
+def test_first_photo_reaches_the_officer_as_a_news_card(
+    post_message, wecom_runtime, work, store, fake_wechat, client
+):
+    """The officer's push shows the ticket's first photo; the picture URL opens without a token
+    (WeCom's servers fetch it) because it is signed for that ticket."""
+    import base64
+    from urllib.parse import urlsplit
+
+    from tests.media.images import jpeg
+
+    post_message()
+    work()
+    photo = jpeg()
+    data_url = "data:image/jpeg;base64," + base64.b64encode(photo).decode()
+    post_message(msg_id="m-2", text="", image=data_url)
+    work()
+    news = [c[2] for c in fake_wechat.calls_to("/message/send") if c[2]["msgtype"] == "news"]
+    assert len(news) == 1
+    (article,) = news[0]["news"]["articles"]
+    assert article["title"].startswith("工单 CY20261126-0001 现场照片")
+    picture = urlsplit(article["picurl"])
+    served = client.get(f"{picture.path}?{picture.query}")
+    assert served.status_code == 200 and served.data == photo
