@@ -6,6 +6,8 @@ from __future__ import annotations
 from domain.models import Outbox
 
 SOURCE_DESC = "社区城管助手"
+# "invalid message type" / "template card not supported": the app cannot show the card.
+CARD_UNSUPPORTED = {40008, 40058}
 
 
 def accept_card(row: Outbox, link: str) -> dict:

@@ -7,6 +7,7 @@ import logging
 from typing import Protocol
 
 import requests
+from wechatpy.exceptions import WeChatClientException
 
 from channels import officer_cards, wxclients
 from channels.aibot import AibotSender
@@ -90,8 +91,7 @@ class WeComSender:
         elif (
             row.kind == "push" and row.url and self.template_cards and row.key.startswith("assign:")
         ):
-            card = officer_cards.accept_card(row, self._link(row))
-            wxclients.send_officer_template_card(self.client, self.agent_id, row.recipient, card)
+            self._template_card(row)
         elif row.kind == "push" and row.url:
             wxclients.send_officer_card(
                 self.client,
@@ -103,6 +103,20 @@ class WeComSender:
             )
         else:
             wxclients.send_officer_text(self.client, self.agent_id, row.recipient, row.text)
+
+    def _template_card(self, row: Outbox) -> None:
+        """The 接单 card; an app that cannot show template cards gets the text card instead."""
+        card = officer_cards.accept_card(row, self._link(row))
+        try:
+            wxclients.send_officer_template_card(self.client, self.agent_id, row.recipient, card)
+        except WeChatClientException as exc:
+            if exc.errcode not in officer_cards.CARD_UNSUPPORTED:
+                raise
+            log.warning("outbox %s: template card refused (%s), text card instead", row.id, exc)
+            title, link = row.title or "", self._link(row)
+            wxclients.send_officer_card(
+                self.client, self.agent_id, row.recipient, title, row.text, link
+            )
 
     def _photo_url(self, row: Outbox, sha256: str) -> str:
         url = f"{self.public_url}/media/{sha256}"

@@ -161,3 +161,15 @@ def test_first_photo_reaches_the_officer_as_a_news_card(
     picture = urlsplit(article["picurl"])
     served = client.get(f"{picture.path}?{picture.query}")
     assert served.status_code == 200 and served.data == photo
+
+
+def test_app_without_template_cards_gets_the_text_card(
+    post_message, wecom_runtime, work, store, fake_wechat
+):
+    """WeCom refuses the card type (40008): the same push goes out as the text card, once."""
+    fake_wechat.fail_next(1, errcode=40008)
+    post_message()
+    work()
+    kinds = [c[2]["msgtype"] for c in fake_wechat.calls_to("/message/send")]
+    assert kinds == ["template_card", "textcard"]
+    assert pushes(store)[0].state == "sent"
