@@ -7,7 +7,7 @@ from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request
 
-from bot.media import photos_json
+from bot.media import message_files_json, photos_json
 from domain.lifecycle import status_name
 from domain.models import Outbox, Ticket
 
@@ -82,6 +82,7 @@ def get_message(channel: str, msg_id: str):
             "outcome": message.outcome,
             "ticket": ticket_json(ticket) if ticket else None,
             "replies": [outbox_json(r) for r in replies],
+            "files": message_files_json(message.id),
         }
     )
 

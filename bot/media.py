@@ -129,3 +129,21 @@ def photos_json(ticket_id: int) -> list[dict]:
             }
             for a, m in attachments.ticket_photos(s, ticket_id)
         ]
+
+
+def message_files_json(message_id: int) -> list[dict]:
+    """The files a message carried (a photo kept on a message with no ticket shows here)."""
+    with services().store.session() as s:
+        rows = s.scalars(
+            select(Attachment).where(Attachment.message_id == message_id).order_by(Attachment.id)
+        )
+        return [
+            {
+                "kind": a.kind,
+                "state": a.state,
+                "sha256": a.sha256,
+                "url": media_url(a.sha256) if a.sha256 else None,
+                "error": a.error,
+            }
+            for a in rows
+        ]

@@ -298,6 +298,20 @@ class WeComSender:
         encrypted = xmltodict.parse(body)["xml"]["Encrypt"]
         return self.signed_query(encrypted, timestamp), body
 
+    def card_click(self, userid: str, key: str, task_id: str, timestamp: int | None = None):
+        """(query, body) of a template_card_event: `userid` pressed the button `key`."""
+        ts = timestamp or int(time.time())
+        xml = (
+            f"<xml><ToUserName><![CDATA[{self.crypto.corp_id}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{userid}]]></FromUserName><CreateTime>{ts}</CreateTime>"
+            "<MsgType><![CDATA[event]]></MsgType>"
+            "<Event><![CDATA[template_card_event]]></Event>"
+            f"<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId>"
+            "<CardType><![CDATA[button_interaction]]></CardType>"
+            "<ResponseCode><![CDATA[rc-1]]></ResponseCode><AgentID>1000002</AgentID></xml>"
+        )
+        return self.push(xml, ts)
+
 
 class WeChatSender:
     """Builds official-account callback requests in plain and safe mode."""

@@ -81,11 +81,14 @@ def test_resident_photo_just_after_complaint_joins_the_ticket(chat, client):
     assert chat.last_reply().startswith("@张三 已受理")  # the photo itself got no answer
 
 
-def test_photo_with_no_complaint_before_is_kept_and_nothing_asked(chat):
+def test_photo_with_no_complaint_before_is_kept_and_nothing_asked(chat, client):
     """Often a meme: kept on the message, no ticket, no reply."""
     bridge_post(chat, "img-1", image=data_url(jpeg()))
     message, replies = chat.store.message_view("bridge", "img-1")
     assert message.outcome == {"handler": "resident_media", "ticket_no": None, "kept": "image"}
+    (kept,) = client.get("/api/messages/bridge/img-1", headers=BEARER).get_json()["files"]
+    assert (kept["kind"], kept["state"]) == ("image", "stored")
+    assert client.get(kept["url"], headers=BEARER).status_code == 200
     assert replies == [] and chat.sent("reply") == []
     (row,) = attachments(chat)
     assert (row.state, row.ticket_id, row.message_id) == ("stored", None, message.id)

@@ -4,7 +4,6 @@ an officer outside the app's visible range is reported once and the ticket moves
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 from sqlalchemy import select
@@ -15,13 +14,6 @@ from domain.config import Config
 from domain.models import Outbox, Ticket, TicketEvent
 from tests.fakewechat import WeComSender as WeComCallback
 from workers import runtime
-
-CARD_CLICK = """<xml><ToUserName><![CDATA[ww1d2c3b4a5f6e7d8c]]></ToUserName>
-<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{ts}</CreateTime>
-<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>
-<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task}]]></TaskId>
-<CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc-1]]></ResponseCode>
-<AgentID>1000002</AgentID></xml>"""
 
 
 @pytest.fixture
@@ -41,8 +33,7 @@ def pushes(store) -> list[Outbox]:
 
 
 def click(client, user: str, key: str, task: str):
-    xml = CARD_CLICK.format(user=user, key=key, task=task, ts=int(time.time()))
-    query, body = WeComCallback().push(xml)
+    query, body = WeComCallback().card_click(user, key, task)
     return client.post("/wecom/callback", query_string=query, data=body)
 
 
