@@ -22,7 +22,10 @@ RETRY_SECONDS = (10, 60, 300)
 STALE = timedelta(hours=1)
 MERGED_MARK = "已并入工单"  # texts.TICKET_MERGED: the acknowledgement of a duplicate report
 FOLDED_TEXT = "以下问题已有邻居反映并已合并处理（共 {n} 条）：\n{lines}"
-LOCK_SECONDS = 120
+LOCK_SECONDS = 300
+# Sends per job run: with a 5 s HTTP timeout, 10 sends stay well inside the 60 s job timeout
+# (a job killed mid-send would roll back a row that went out, and it would go out twice).
+MAX_PER_RUN = 10
 
 
 def limit_of(rt, row: Outbox) -> tuple[str, int] | None:
@@ -71,7 +74,7 @@ def _next_pending(rt, channel: str, recipient: str) -> int | None:
 
 
 def _drain_locked(rt, channel: str, recipient: str) -> str:
-    while True:
+    for _ in range(MAX_PER_RUN):
         pk = _next_pending(rt, channel, recipient)
         if pk is None:
             return "drained"
@@ -96,6 +99,10 @@ def _drain_locked(rt, channel: str, recipient: str) -> str:
             return "limited"
         if outcome == "retry":
             return "retry"
+    pk = _next_pending(rt, channel, recipient)
+    if pk is not None:  # more to send: a fresh job (and a fresh timeout) picks up from here
+        rt.queue.deliver(pk)
+    return "more"
 
 
 def _later(rt, channel: str, recipient: str, seconds: float) -> None:
