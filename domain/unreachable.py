@@ -15,10 +15,6 @@ from domain.roster import on_duty
 from domain.tickets import TicketDesk
 
 log = logging.getLogger(__name__)
-LEADER_TEXT = (
-    "【通知】队员 {name}（{userid}）不在企业微信应用的可见范围内，收不到工单推送，"
-    "请在管理后台把其加入应用可见范围。{detail}"
-)
 
 
 def officer_unreachable(desk: TicketDesk, userid: str, ticket_no: str | None) -> str | None:
@@ -27,20 +23,19 @@ def officer_unreachable(desk: TicketDesk, userid: str, ticket_no: str | None) ->
     _tell_leader(desk, userid, ticket)
     if ticket is None or ticket.officer != userid or ticket.status not in AWAITING_ACCEPT:
         return None
-    desk.event(
-        ticket, userid, "unreachable", ticket.status, ticket.status, "推送失败：不在应用可见范围"
-    )
+    desk.event(ticket, userid, "unreachable", ticket.status, ticket.status, texts.UNREACHABLE_NOTE)
     other = _next_officer(desk, ticket)
     if other is None:
         if ticket.status == "escalated":
             return None  # the leader was the one unreachable: nobody left to hand it to
-        actions.escalate(desk, ticket, "system", f"{desk.name_of(userid)} 收不到推送，升级中队督办")
+        note = texts.fmt(texts.UNREACHABLE_ESCALATE, name=desk.name_of(userid))
+        actions.escalate(desk, ticket, "system", note)
         return ticket.officer
     desk.transition(
         ticket,
         "transfer",
         "system",
-        f"{desk.name_of(userid)} 收不到推送，改派 {desk.name_of(other)}",
+        texts.fmt(texts.UNREACHABLE_TRANSFER, name=desk.name_of(userid), other=desk.name_of(other)),
     )
     desk.assign(ticket, other, texts.PUSH_TRANSFERRED, next_timer="escalate")
     log.warning("ticket %s: %s unreachable, moved to %s", ticket.no, userid, other)
@@ -56,8 +51,13 @@ def _tell_leader(desk: TicketDesk, userid: str, ticket: Ticket | None) -> None:
     leader = desk.config.squadron(squadron_code).leader
     if leader.userid == userid:
         return  # nobody above to tell through this app
-    detail = f"工单 {ticket.no} 已改派。" if ticket else ""
-    text = LEADER_TEXT.format(name=person.name if person else userid, userid=userid, detail=detail)
+    detail = texts.fmt(texts.UNREACHABLE_MOVED, no=ticket.no) if ticket else ""
+    text = texts.fmt(
+        texts.OFFICER_UNREACHABLE,
+        name=person.name if person else userid,
+        userid=userid,
+        detail=detail,
+    )
     # Keyed by the officer: told once, however many tickets bounce off them.
     desk.sends.push(leader.userid, f"unreachable:{userid}", text, None)
 

@@ -7,15 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from domain import attachments
+from domain import attachments, texts
 from domain.models import Message
 from handlers.base import Context, Outcome
 
 log = logging.getLogger(__name__)
-ASK_OUTSIDE = (
-    "您发送的位置「{label}」不在本平台服务的小区范围内。"
-    "如需反映问题，请告诉我们是哪个小区、具体什么位置。"
-)
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,9 @@ def ask_once(message: Message, location: SharedLocation, ctx: Context) -> None:
     """Ask the sender about a location outside every community, once per sender and chat."""
     chat = message.group_id or message.sender_id
     key = f"ask-location:{message.channel}:{chat}:{message.sender_id}"[:160]
-    text = ASK_OUTSIDE.format(label=location.label or f"{location.lat:.4f},{location.lng:.4f}")
+    text = texts.fmt(
+        texts.LOCATION_OUTSIDE, label=location.label or f"{location.lat:.4f},{location.lng:.4f}"
+    )
     ctx.desk.sends.reply(message, text, key=key)
 
 
@@ -82,6 +80,6 @@ class LocationHandler:
             return Outcome(self.name, detail={"community": community, "label": location.label})
         if location.label and not ticket.place:
             ticket.place = location.label[:128]
-        note = f"居民发送位置：{location.label or ''}（{community}）"
+        note = texts.fmt(texts.LOCATION_ADDED, label=location.label, community=community)
         ctx.desk.event(ticket, "resident", "location", ticket.status, ticket.status, note)
         return Outcome(self.name, ticket.no, {"community": community})

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain import attachments
+from domain import attachments, texts
 from domain.models import Message, Ticket
 from handlers.base import Context, Outcome
-
-VOICE_NOTE = "居民发送了语音（未识别出文字），语音文件已保存在该消息上"
 
 
 class ResidentMediaHandler:
@@ -30,7 +28,7 @@ class ResidentMediaHandler:
         attachments.attach_message(ctx.session, message, ticket, "resident", ctx.now)
         if ticket is None:
             return Outcome(self.name, detail={"kept": kind})
-        note = VOICE_NOTE if kind == "voice" else "居民补充了现场照片"
+        note = texts.VOICE_KEPT if kind == "voice" else texts.PHOTO_ADDED
         ctx.desk.event(ticket, "resident", kind, ticket.status, ticket.status, note)
         return Outcome(self.name, ticket.no, {"joined": kind})
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from channels.robots import RobotRateLimited, RobotRefused
+from domain import texts
 from domain.models import Outbox
 from workers import runtime
 
@@ -21,7 +22,6 @@ MAX_ATTEMPTS = 4
 RETRY_SECONDS = (10, 60, 300)
 STALE = timedelta(hours=1)
 MERGED_MARK = "已并入工单"  # texts.TICKET_MERGED: the acknowledgement of a duplicate report
-FOLDED_TEXT = "以下问题已有邻居反映并已合并处理（共 {n} 条）：\n{lines}"
 LOCK_SECONDS = 300
 # Sends per job run: with a 5 s HTTP timeout, 10 sends stay well inside the 60 s job timeout
 # (a job killed mid-send would roll back a row that went out, and it would go out twice).
@@ -165,7 +165,7 @@ def _fold_stale(rt, channel: str, recipient: str) -> None:
             channel=channel,
             recipient=recipient,
             ticket_no=stale[-1].ticket_no,
-            text=FOLDED_TEXT.format(n=len(stale), lines=lines),
+            text=texts.fmt(texts.FOLDED_ACKS, n=len(stale), lines=lines),
             state="pending",
             attempts=0,
             extra={"markdown": True, "folds": [r.id for r in stale]},

@@ -11,15 +11,13 @@ from sqlalchemy import select
 
 from channels.media import Fetcher, MediaGone, MediaRejected, check
 from channels.mediastore import MediaStore
-from domain import attachments
+from domain import attachments, texts
 from domain.models import Attachment, Ticket
 from domain.outbox import Sends
 from workers import runtime
 
 log = logging.getLogger(__name__)
 MAX_FETCH_ATTEMPTS = 4
-FIRST_PHOTO_TEXT = "工单 {no} 现场照片（{source}）"
-SOURCE_NAMES = {"resident": "居民拍摄", "officer": "队员拍摄", "page": "页面上传"}
 
 
 @dataclass
@@ -104,7 +102,7 @@ def _show_first_photo(s, sends: Sends, row: Attachment) -> None:
     photos = attachments.ticket_photos(s, ticket.id)
     if row.source == "officer" or not ticket.officer or photos[0][1].sha256 != row.sha256:
         return
-    text = FIRST_PHOTO_TEXT.format(no=ticket.no, source=SOURCE_NAMES.get(row.source, ""))
+    text = texts.fmt(texts.FIRST_PHOTO, no=ticket.no, source=texts.PHOTO_SOURCES[row.source])
     push = sends.push(ticket.officer, f"photo:{ticket.no}", text, ticket.no, title=text)
     push.extra = {"photo": row.sha256}
 
