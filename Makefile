@@ -29,6 +29,7 @@ check-config: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/nlp.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/channels.py
 
 clean:
 	rm -rf $(VENV) var
