@@ -36,5 +36,12 @@ def card_click(parsed, channel: str, sent_at) -> IncomingMessage | None:
         text=f"{verb} {ticket_no}",
         sent_at=sent_at,
         kind="text",
-        extra={"card": {"task_id": data.get("TaskId"), "key": data.get("EventKey")}},
+        extra={
+            "card": {
+                "task_id": data.get("TaskId"),
+                "key": data.get("EventKey"),
+                # Lets us grey the button out once the command went through (valid 72 h, once).
+                "response_code": data.get("ResponseCode"),
+            }
+        },
     )

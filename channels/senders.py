@@ -85,7 +85,11 @@ class WeComSender:
 
     def send(self, row: Outbox) -> None:
         photo = (row.extra or {}).get("photo")
-        if row.kind == "push" and photo and row.ticket_no:
+        if (row.extra or {}).get("update_card"):
+            wxclients.update_template_card(
+                self.client, self.agent_id, row.recipient, row.extra["update_card"], row.text
+            )
+        elif row.kind == "push" and photo and row.ticket_no:
             article = officer_cards.news_article(row, self._link(row), self._photo_url(row, photo))
             wxclients.send_officer_news(self.client, self.agent_id, row.recipient, article)
         elif (

@@ -117,6 +117,17 @@ def send_officer_template_card(client, agent_id, userid: str, card: dict) -> dic
     return _rejecting(lambda: client.message.send(int(agent_id), userid, msg=msg), client, userid)
 
 
+def update_template_card(client, agent_id, userid: str, response_code: str, button: str) -> dict:
+    """Replace a clicked card's buttons with one disabled `button` text (WeCom 更新模版卡片)."""
+    data = {
+        "userids": [userid],
+        "agentid": int(agent_id),
+        "response_code": response_code,
+        "button": {"replace_name": button},
+    }
+    return client.post("message/update_template_card", data=data)
+
+
 def send_officer_news(client, agent_id, userid: str, article: dict) -> dict:
     """Send a WeCom news message (one article with a picture) to one officer."""
     return _rejecting(

@@ -220,6 +220,12 @@ class FakeWeChatServer:
                 lambda: self._send({"invaliduser": ""}),
             ),
             ("POST", "/cgi-bin/message/custom/send", "wechat_send", lambda: self._send({})),
+            (
+                "POST",
+                "/cgi-bin/message/update_template_card",
+                "update_card",
+                lambda: self._send({"invaliduser": []}),
+            ),
             ("POST", "/bridge/reply", "bridge_reply", lambda: jsonify(OK)),
             ("GET", "/cgi-bin/media/get", "media_get", self._media_get),
             ("POST", "/cgi-bin/media/upload", "media_upload", self._media_upload),

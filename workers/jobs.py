@@ -9,6 +9,7 @@ import handlers
 from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
+from handlers.cards import after_card_click
 from handlers.media import link_after_handling
 from workers import grouped, media, recipients, runtime, timers
 
@@ -30,6 +31,7 @@ def process_message(message_pk: int) -> str:
         ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
         outcome = handlers.handle(message, ctx)
         link_after_handling(message, outcome, ctx)
+        after_card_click(message, outcome, ctx)
         message.state, message.outcome = "processed", outcome.as_dict()
         s.flush()
         sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]

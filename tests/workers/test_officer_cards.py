@@ -54,7 +54,7 @@ def test_new_ticket_push_is_a_template_card_with_an_accept_button(
 
 
 def test_clicking_accept_acts_like_the_text_command(
-    post_message, wecom_runtime, work, store, client
+    post_message, wecom_runtime, work, store, client, fake_wechat
 ):
     """The click is 接单 by that officer: same transition, same audit trail, same reply; a
     retried callback changes nothing."""
@@ -71,6 +71,9 @@ def test_clicking_accept_acts_like_the_text_command(
     assert len(accepts) == 1 and accepts[0].actor == officer
     replies = [r for r in store.outbox() if r.kind == "reply" and r.recipient == officer]
     assert [r.text for r in replies] == ["已接单 CY20261126-0001，请尽快到场处置"]
+    (update,) = [c[2] for c in fake_wechat.calls_to("/message/update_template_card")]
+    assert update["button"] == {"replace_name": "已接单"}
+    assert (update["userids"], update["response_code"]) == ([officer], "rc-1")
 
 
 def test_click_by_an_officer_of_another_station_is_refused(
