@@ -63,7 +63,7 @@ class FolderStore:
 class S3Store:
     """Blobs as objects `<prefix><sha256>` in an S3-compatible bucket (MinIO, COS, OSS, AWS).
 
-    Not exercised by the test suite: no S3 server runs on the development machines (see README).
+    Tested against SeaweedFS's S3 gateway (a real S3-compatible server, tests/media/s3server.py).
     """
 
     def __init__(self, client, bucket: str, prefix: str = "media/"):
