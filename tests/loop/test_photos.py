@@ -15,7 +15,7 @@ from domain import attachments as attachments_module
 from domain.models import Attachment, Message, TicketEvent
 from tests.conftest import TEST_SECRETS
 from tests.loop.conftest import CLUTTER, FIRE_LANE, YOUSHANJUN_GROUP
-from tests.media.images import jpeg, png
+from tests.media.images import jpeg, noisy_jpeg, png
 
 BEARER = {"Authorization": f"Bearer {TEST_SECRETS['API_TOKEN']}"}
 
@@ -234,7 +234,8 @@ def test_officer_uploads_a_photo_from_the_ticket_page(chat, client):
     key = TEST_SECRETS["API_TOKEN"]
     page = signed_ticket_url(f"/tickets/{ticket.no}", key, ticket.no, ticket.officer)
     upload = page.replace(f"/tickets/{ticket.no}?", f"/tickets/{ticket.no}/photos?")
-    photo = jpeg(640, 480)
+    photo = noisy_jpeg()
+    assert len(photo) > 64 * 1024  # larger than chat messages may be
     resp = client.post(upload, data={"photo": (io.BytesIO(photo), "x.jpg")})
     assert resp.status_code == 201, resp.get_json()
     (listed,) = api_ticket(client, ticket.no)["photos"]
