@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import texts
 from domain.models import Attachment, Media, Message, Ticket
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,34 @@ def recent_ticket(s: Session, message: Message, now: datetime, minutes: int) -> 
     return ticket
 
 
+def adopt_recent(
+    s: Session, message: Message, ticket: Ticket, now: datetime, minutes: int, sends=None
+) -> int:
+    """Photos the sender sent just before this complaint (kept, no ticket) join its ticket."""
+    q = (
+        select(Attachment)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(
+            Attachment.ticket_id.is_(None),
+            Attachment.source == "resident",
+            Attachment.created_at >= now - timedelta(minutes=minutes),
+            Message.channel == message.channel,
+            Message.sender_id == message.sender_id,
+            Message.group_id == message.group_id
+            if message.group_id
+            else Message.group_id.is_(None),
+        )
+    )
+    adopted = list(s.scalars(q))
+    for row in adopted:
+        row.ticket_id = ticket.id
+    s.flush()
+    stored = [row for row in adopted if row.state == "stored"]
+    if stored and sends is not None:
+        show_first_photo(s, sends, stored[0])
+    return len(adopted)
+
+
 def pending_for_message(s: Session, message_id: int) -> list[int]:
     """Ids of the message's attachments still to fetch."""
     q = select(Attachment.id).where(
@@ -134,3 +163,17 @@ def ticket_has_media(s: Session, ticket_id: int, sha256: str) -> bool:
         Attachment.state == "stored",
     )
     return s.scalar(q.limit(1)) is not None
+
+
+def show_first_photo(s: Session, sends, row: Attachment) -> None:
+    """The ticket's first photo goes to its officer as a news card (once per ticket)."""
+    ticket = s.get(Ticket, row.ticket_id)
+    photos = ticket_photos(s, ticket.id)
+    if row.source == "officer" or not ticket.officer or not photos:
+        return
+    if photos[0][1].sha256 != row.sha256:
+        return
+    source = texts.PHOTO_SOURCES[row.source]
+    text = texts.fmt(texts.FIRST_PHOTO, no=ticket.no, source=source)
+    push = sends.push(ticket.officer, f"photo:{ticket.no}", text, ticket.no, title=text)
+    push.extra = {"photo": row.sha256}

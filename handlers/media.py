@@ -35,12 +35,16 @@ class ResidentMediaHandler:
 
 def link_after_handling(message: Message, outcome: Outcome, ctx: Context) -> None:
     """A file on a message that opened or joined a ticket (a bridge complaint carrying `image`,
-    an officer's 办结 photo) is fetched for that ticket."""
+    an officer's 办结 photo) is fetched for that ticket; a complaint also takes the photos its
+    sender sent a few minutes before it."""
     if outcome.handler == ResidentMediaHandler.name or not outcome.ticket_no:
         return
+    ticket = ctx.session.scalar(select(Ticket).where(Ticket.no == outcome.ticket_no))
+    if outcome.handler in ("complaint", "merged"):
+        minutes = ctx.config.media.join_minutes
+        attachments.adopt_recent(ctx.session, message, ticket, ctx.now, minutes, ctx.desk.sends)
     if attachments.origin_of(message) is None:
         return
-    ticket = ctx.session.scalar(select(Ticket).where(Ticket.no == outcome.ticket_no))
     staff = ctx.config.staff_userid(message.sender_id) is not None
     source = "officer" if staff else "resident"
     attachments.attach_message(ctx.session, message, ticket, source, ctx.now)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from channels.media import Fetcher, MediaGone, MediaRejected, check
 from channels.mediastore import MediaStore
-from domain import attachments, texts
-from domain.models import Attachment, Ticket
+from domain import attachments
+from domain.models import Attachment
 from domain.outbox import Sends
 from workers import runtime
 
@@ -88,23 +88,12 @@ def _stored(rt, pk: int, sha: str, checked, size: int) -> str:
         s.flush()
         sends = Sends(s, rt.config, now)
         if row.ticket_id and row.kind == "image":
-            _show_first_photo(s, sends, row)
+            attachments.show_first_photo(s, sends, row)
         outbox = [r.id for r in sends.recorded]
     for outbox_pk in outbox:
         rt.queue.deliver(outbox_pk)
     log.info("attachment %s: stored %s (%s, %d bytes)", pk, sha[:12], checked.content_type, size)
     return "stored"
-
-
-def _show_first_photo(s, sends: Sends, row: Attachment) -> None:
-    """The ticket's first photo goes to its officer as a news card (once per ticket)."""
-    ticket = s.get(Ticket, row.ticket_id)
-    photos = attachments.ticket_photos(s, ticket.id)
-    if row.source == "officer" or not ticket.officer or photos[0][1].sha256 != row.sha256:
-        return
-    text = texts.fmt(texts.FIRST_PHOTO, no=ticket.no, source=texts.PHOTO_SOURCES[row.source])
-    push = sends.push(ticket.officer, f"photo:{ticket.no}", text, ticket.no, title=text)
-    push.extra = {"photo": row.sha256}
 
 
 def queue_pending(rt, message_pk: int) -> None:

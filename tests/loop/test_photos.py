@@ -264,3 +264,23 @@ def test_a_lost_fetch_job_is_reaped(chat, redis, time_machine):
     chat.run()
     with chat.store.session() as s:
         assert s.get(Attachment, pk).state == "stored"
+
+
+def test_photo_just_before_the_complaint_joins_it_too(chat, client):
+    """Photo first, words second (as people often do): the complaint takes the photo."""
+    photo = jpeg(90, 70)
+    bridge_post(chat, "img-1", image=data_url(photo))
+    assert chat.statuses() == {}
+    chat.resident(FIRE_LANE)
+    ticket = chat.ticket()
+    (listed,) = api_ticket(client, ticket.no)["photos"]
+    assert listed["sha256"] == hashlib.sha256(photo).hexdigest()
+    cards = [r for r in chat.sent("push", ticket.officer) if r.key == f"photo:{ticket.no}"]
+    assert len(cards) == 1 and cards[0].extra == {"photo": listed["sha256"]}
+
+
+def test_someone_elses_earlier_photo_is_not_taken(chat, client):
+    """Only the complainant's own photos are adopted."""
+    bridge_post(chat, "img-1", sender="wxid_other", image=data_url(jpeg()))
+    chat.resident(FIRE_LANE)
+    assert api_ticket(client, chat.ticket().no)["photos"] == []
