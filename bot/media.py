@@ -46,6 +46,15 @@ def media_url(sha256: str, ticket_no: str | None = None, key: str | None = None)
     return url
 
 
+@media_bp.before_request
+def require_store():
+    """503 when the app was built without a media store (the composition root always adds one)."""
+    if services().media_store is None:
+        log.error("%s %s: no media store configured", request.method, request.path)
+        return jsonify({"error": "media store not configured"}), 503
+    return None
+
+
 @media_bp.get("/media/<sha256>")
 def get_media(sha256: str):
     """Exactly the stored bytes, with the content type found when they were checked."""
