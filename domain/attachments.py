@@ -166,14 +166,24 @@ def ticket_has_media(s: Session, ticket_id: int, sha256: str) -> bool:
 
 
 def show_first_photo(s: Session, sends, row: Attachment) -> None:
-    """The ticket's first photo goes to its officer as a news card (once per ticket)."""
+    """A ticket's first photo goes to its officer as a news card (once per ticket)."""
     ticket = s.get(Ticket, row.ticket_id)
     photos = ticket_photos(s, ticket.id)
     if row.source == "officer" or not ticket.officer or not photos:
         return
-    if photos[0][1].sha256 != row.sha256:
-        return
-    source = texts.PHOTO_SOURCES[row.source]
-    text = texts.fmt(texts.FIRST_PHOTO, no=ticket.no, source=source)
-    push = sends.push(ticket.officer, f"photo:{ticket.no}", text, ticket.no, title=text)
-    push.extra = {"photo": row.sha256}
+    if photos[0][1].sha256 == row.sha256:
+        photo_card(sends, ticket, ticket.officer, f"photo:{ticket.no}", photos[0][0])
+
+
+def photo_card(sends, ticket: Ticket, userid: str, key: str, first: Attachment | None = None):
+    """A news card with the ticket's first photo to `userid` (an officer newly assigned to a
+    ticket that already has photos sees them too); nothing when it has none yet."""
+    if first is None:
+        photos = ticket_photos(sends.s, ticket.id)
+        if not photos:
+            return None
+        first = photos[0][0]
+    text = texts.fmt(texts.FIRST_PHOTO, no=ticket.no, source=texts.PHOTO_SOURCES[first.source])
+    push = sends.push(userid, key, text, ticket.no, title=text)
+    push.extra = {"photo": first.sha256}
+    return push

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import texts
+from domain.attachments import photo_card
 from domain.models import Message, Outbox, Ticket
 
 
@@ -49,7 +50,9 @@ class Sends:
             deadline=self.local(ticket.accept_by),
             evidence="、".join(ticket.evidence.get("words", [])[:5]) or "—",
         )
-        return self.push(userid, key, body, ticket.no, title)
+        row = self.push(userid, key, body, ticket.no, title)
+        photo_card(self, ticket, userid, f"photo:{ticket.no}:{ticket.round}")
+        return row
 
     def push(
         self, userid: str, key: str, text: str, ticket_no: str | None, title: str | None = None

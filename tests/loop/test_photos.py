@@ -284,3 +284,17 @@ def test_someone_elses_earlier_photo_is_not_taken(chat, client):
     bridge_post(chat, "img-1", sender="wxid_other", image=data_url(jpeg()))
     chat.resident(FIRE_LANE)
     assert api_ticket(client, chat.ticket().no)["photos"] == []
+
+
+def test_officer_given_the_ticket_later_sees_its_photo_too(chat):
+    """A transfer after the photo arrived: the new officer also gets the photo card."""
+    chat.resident(FIRE_LANE)
+    ticket = chat.ticket()
+    bridge_post(chat, "img-1", image=data_url(jpeg()))
+    first, other = ticket.officer, ({"zhangqinli", "liuyang01"} - {ticket.officer}).pop()
+    other_name = "刘洋" if other == "liuyang01" else "张勤利"
+    chat.officer(first, f"转派 0001 {other_name}")
+    assert chat.ticket().officer == other
+    cards = [r for r in chat.sent("push", other) if r.key.startswith(f"photo:{ticket.no}")]
+    assert len(cards) == 1 and cards[0].extra["photo"]
+    assert len([r for r in chat.sent("push", first) if r.key.startswith("photo:")]) == 1
