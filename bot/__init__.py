@@ -14,6 +14,7 @@ from bot.actions_api import actions_bp
 from bot.aibot import aibot_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
+from bot.health import health_bp
 from bot.intake import Intake
 from bot.media import media_bp
 from bot.openapi import openapi_bp
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     pages_bp,
     media_bp,
     aibot_bp,
+    health_bp,
 )
 
 
@@ -58,23 +60,10 @@ def create_app(services: Services) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    blueprints = (
-        bridge_bp,
-        api_bp,
-        openapi_bp,
-        actions_bp,
-        stats_bp,
-        wecom_bp,
-        wechat_bp,
-        pages_bp,
-        media_bp,
-        aibot_bp,
-    )
-    for bp in blueprints:
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from domain import texts
 from domain.attachments import photo_card
 from domain.models import Message, Outbox, Ticket
+from domain.names import clean_name
 
 
 class Sends:
@@ -78,7 +79,7 @@ class Sends:
         self, message: Message, text: str, ticket_no: str | None = None, key: str | None = None
     ) -> Outbox:
         """The bot's answer to `message`, back through the channel it came from."""
-        mention = message.sender_name if message.group_id else None
+        mention = clean_name(message.sender_name) if message.group_id else None
         return self.record(
             key=key or f"reply:{message.id}",
             kind="reply",
@@ -92,7 +93,7 @@ class Sends:
 
     def tell_reporter(self, ticket: Ticket, text: str, key: str) -> Outbox:
         """A notice to the reporter of `ticket`, in the chat they reported from."""
-        mention = ticket.reporter_name if ticket.group_id else None
+        mention = clean_name(ticket.reporter_name) if ticket.group_id else None
         return self.record(
             key=key,
             kind="reply",
