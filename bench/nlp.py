@@ -14,7 +14,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path("/work/shared/data/dev_messages.jsonl")
+DEFAULT_DATA = ROOT / "nlp" / "data" / "eval" / "dev_messages.jsonl"
 COLD_START = (
     "import time; t = time.perf_counter(); import nlp; "
     "c = nlp.load_classifier({config!r}); c.classify('8号楼后面消防通道被车堵了'); "

@@ -23,11 +23,11 @@ import yaml  # noqa: E402
 
 from bot import Services, create_app  # noqa: E402
 from bot.intake import Intake  # noqa: E402
-from bot.secrets import Secrets  # noqa: E402
-from bot.senders import build_senders  # noqa: E402
-from bot.signing import signed_headers  # noqa: E402
+from channels.senders import build_senders  # noqa: E402
+from channels.signing import signed_headers  # noqa: E402
 from domain.config import Config  # noqa: E402
 from domain.db import make_engine, upgrade  # noqa: E402
+from domain.secrets import Secrets  # noqa: E402
 from domain.store import Store  # noqa: E402
 from service.redis_server import EmbeddedRedis  # noqa: E402
 from workers import runtime  # noqa: E402

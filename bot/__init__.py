@@ -11,8 +11,8 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.intake import Intake
-from bot.secrets import Secrets
 from domain.config import Config
+from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)

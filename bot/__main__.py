@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 
-from bot.settings import Settings, load_secrets_file
 from domain.config import ConfigError, load_config
+from service.settings import Settings, load_secrets_file
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

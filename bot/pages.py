@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, render_template_string, request
 
 from bot.actions_api import ActionRequest, perform
-from bot.signing import ticket_sig_ok
+from channels.signing import ticket_sig_ok
 from domain.lifecycle import STATUS_NAMES, status_name
 
 log = logging.getLogger(__name__)

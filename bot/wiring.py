@@ -6,11 +6,11 @@ import os
 
 from bot import Services, create_app
 from bot.intake import Intake
-from bot.secrets import Secrets
-from bot.settings import Settings, load_secrets_file
 from domain.config import load_config
 from domain.db import make_engine
+from domain.secrets import Secrets
 from domain.store import Store
+from service.settings import Settings, load_secrets_file
 from workers.queues import JobQueue, connect
 
 

@@ -9,26 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from nlp.matcher import WordIndex
-
-# The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
-# domain/config.py holds the same tuple to validate config.yaml; nlp must not import domain.
-TAXONOMY_CODES = (
-    "fire_lane_blocked",
-    "illegal_construction",
-    "clutter",
-    "garbage",
-    "dog_nuisance",
-    "stray_dog",
-    "green_damage",
-    "nonmotor_parking",
-    "street_vending",
-    "outdoor_bbq",
-    "illegal_ads",
-    "ground_lock",
-    "live_poultry",
-    "construction_nuisance",
-    "other",
-)
+from spec.taxonomy import CATEGORY_CODES
 
 
 # The chatter cue group of out-of-scope government matters (config `nlp.out_of_scope`).
@@ -215,7 +196,7 @@ def _categories(
     Standard terms join their category's keywords with at least `weight`.
     """
     out = {}
-    for code in list(raw) or list(TAXONOMY_CODES):
+    for code in list(raw) or list(CATEGORY_CODES):
         spec = raw.get(code) or {}
         words = {str(w): float(x) for w, x in (spec.get("keywords") or {}).items()}
         for term in standard.get(code, ()):

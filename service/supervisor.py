@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from bot.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
 from service.redis_server import EmbeddedRedis
+from service.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 
 log = logging.getLogger(__name__)
 GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN")  # the service cannot run without these

@@ -20,12 +20,12 @@ from sqlalchemy import MetaData, select, text
 
 from bot import Services, create_app
 from bot.intake import Intake
-from bot.secrets import Secrets
-from bot.senders import build_senders
-from bot.signing import signed_headers
+from channels.senders import build_senders
+from channels.signing import signed_headers
 from domain.config import Config
 from domain.db import make_engine, normalize_url, upgrade
 from domain.models import Base
+from domain.secrets import Secrets
 from domain.store import Store
 from service.redis_server import EmbeddedRedis
 from workers import runtime

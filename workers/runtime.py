@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import yaml
 
-from bot.secrets import Secrets
-from bot.senders import Sender, build_senders
-from bot.settings import Settings, load_secrets_file
+from channels.senders import Sender, build_senders
 from domain.config import Config
 from domain.db import make_engine
+from domain.secrets import Secrets
 from domain.store import Store
+from service.settings import Settings, load_secrets_file
 from workers.queues import JobQueue, connect
 
 log = logging.getLogger(__name__)

@@ -99,7 +99,7 @@ def test_stats_reject_bad_dates(client, ticket_no):
 
 def test_officer_acts_from_the_signed_page(client, chat, ticket_no):
     """The push link carries the officer: its page shows the form and the form's action works."""
-    from bot.signing import signed_ticket_url
+    from channels.signing import signed_ticket_url
 
     url = signed_ticket_url(f"/tickets/{ticket_no}", "test-api-token", ticket_no, "zhangqinli")
     page = client.get(url).get_data(as_text=True)
@@ -114,7 +114,7 @@ def test_officer_acts_from_the_signed_page(client, chat, ticket_no):
 
 def test_page_link_for_one_officer_cannot_be_reused_for_another(client, chat, ticket_no):
     """Changing `u` in a signed link breaks the signature: 403, nothing changes."""
-    from bot.signing import signed_ticket_url
+    from channels.signing import signed_ticket_url
 
     url = signed_ticket_url(f"/tickets/{ticket_no}/act", "test-api-token", ticket_no, "zhangqinli")
     resp = client.post(url.replace("u=zhangqinli", "u=liuyang01"), data={"action": "accept"})
@@ -124,7 +124,7 @@ def test_page_link_for_one_officer_cannot_be_reused_for_another(client, chat, ti
 
 def test_page_refusal_is_shown_on_the_page(client, chat, ticket_no):
     """An officer of another station sees the refusal; the ticket does not move."""
-    from bot.signing import signed_ticket_url
+    from channels.signing import signed_ticket_url
 
     url = signed_ticket_url(f"/tickets/{ticket_no}/act", "test-api-token", ticket_no, "wangjing")
     resp = client.post(url, data={"action": "accept"})

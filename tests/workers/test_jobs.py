@@ -20,10 +20,10 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.intake import Intake
 from bot.message import IncomingMessage
-from bot.secrets import Secrets
-from bot.senders import ConsoleSender, WeComSender, build_senders
+from channels.senders import ConsoleSender, WeComSender, build_senders
 from domain.config import Config
 from domain.models import Message, Outbox, Ticket
+from domain.secrets import Secrets
 from tests.conftest import TEST_SECRETS
 from tests.fakewechat import FakeWeChatServer
 from workers import jobs, runtime
@@ -187,7 +187,7 @@ def test_wecom_without_numeric_agent_id_falls_back_to_console(test_config, agent
     env = {k: v for k, v in TEST_SECRETS.items() if k != "WECOM_AGENT_ID"}
     if agent_id is not None:
         env["WECOM_AGENT_ID"] = agent_id
-    with caplog.at_level(logging.WARNING, logger="bot.senders"):
+    with caplog.at_level(logging.WARNING, logger="channels.senders"):
         senders = build_senders(test_config, Secrets(test_config.secrets.model_dump(), env))
     assert isinstance(senders["wecom"], ConsoleSender)
     assert "WECOM_AGENT_ID" in caplog.text
