@@ -146,12 +146,10 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
-    regex, meaning = lex.keyword_regex
-    if regex is not None:
-        for m in regex.finditer(a.text):
-            code, weight = meaning[m.lastgroup]
-            if not negated(a.text, m.start(), negations, window):
-                kws.append((m.start(), m.end(), m.group(), code, weight))
+    for regex, code, weight in lex.keyword_regexes:
+        m = regex.search(a.text)
+        if m and not negated(a.text, m.start(), negations, window):
+            kws.append((m.start(), m.end(), m.group(), code, weight))
     head = a.text[: a.head_end]
     for group in lex.cue_groups:
         # In a long text the chatter verdicts (solved, thanks, notice) count in the head only:

@@ -147,16 +147,14 @@ class Lexicon:
         return WordIndex(entries)
 
     @cached_property
-    def keyword_regex(self) -> tuple[re.Pattern | None, dict[str, tuple[str, float]]]:
-        """All keyword patterns as one alternation (one search per message) and, per group
-        name, the (category, weight) it stands for."""
-        parts, meaning = [], {}
-        for code, patterns in self.keyword_patterns.items():
-            for pattern, weight in patterns.items():
-                name = f"k{len(parts)}"
-                parts.append(f"(?P<{name}>{pattern})")
-                meaning[name] = (code, weight)
-        return (re.compile("|".join(parts)) if parts else None), meaning
+    def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float], ...]:
+        """Every keyword pattern compiled, with its category and weight (searched one by one:
+        an alternation of all of them would lose the regex engine's literal prefilters)."""
+        return tuple(
+            (re.compile(pattern), code, weight)
+            for code, patterns in self.keyword_patterns.items()
+            for pattern, weight in patterns.items()
+        )
 
     @cached_property
     def context(self) -> Context:
