@@ -59,8 +59,11 @@ class Classifier:
         self.segmenter = Segmenter(self._user_words(), str(lexicon.setting("segmenter", "auto")))
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = tuple(w.lower() for w in lexicon.roads)
+        self.known_estates = frozenset(self.communities.surface)
         # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
-        self.soft_chatter = frozenset(lexicon.setting("soft_chatter", ("non_urban", "out_of_scope")))
+        self.soft_chatter = frozenset(
+            lexicon.setting("soft_chatter", ("non_urban", "out_of_scope"))
+        )
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
@@ -108,7 +111,14 @@ class Classifier:
             category=d.category,
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
-            place=find_place(norm, tokens, self.roads, bare=d.intent == "complaint"),
+            place=find_place(
+                norm,
+                tokens,
+                self.roads,
+                bare=d.intent == "complaint",
+                head=a.head_end,
+                known=self.known_estates,
+            ),
             confidence=round(d.p_complaint, 3),
             evidence=d.evidence,
             ask=d.intent != "status_query" and low <= d.p_complaint <= high,
@@ -169,8 +179,8 @@ class Classifier:
             return intent, runner
         if intent == "status_query":
             return ("complaint", intent) if a.ongoing_hits else (intent, runner)
-        # A standard term with a request, a harm or a petition, or in a long post.
-        if a.standard_hits and (a.complaint_hits or a.ongoing_hits or a.head_end < len(a.text)):
+        # A standard term with no chatter cue and no question: a report, however it is worded.
+        if a.standard_hits:
             return "complaint", intent
         return intent, runner
 

@@ -179,8 +179,7 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
     weights: dict[str, dict[str, float]] = {}
     for start, end, word, code, weight in kws:
         if any(s <= start and end <= e for s, e in senses) or any(
-            s <= start and end <= e and e - s > end - start and c != code
-            for s, e, _, c, _ in kws
+            s <= start and end <= e and e - s > end - start and c != code for s, e, _, c, _ in kws
         ):
             continue
         hits = a.category_hits.setdefault(code, [])

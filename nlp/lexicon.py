@@ -11,7 +11,6 @@ from typing import Any
 from nlp.matcher import WordIndex
 from spec.taxonomy import CATEGORY_CODES
 
-
 # The chatter cue group of out-of-scope government matters (config `nlp.out_of_scope`).
 OUT_OF_SCOPE = "out_of_scope"
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
+from nlp.addresses import addresses, estate_start
 from nlp.lexicon import Community
 from nlp.normalize import Normalized
 
@@ -29,6 +30,7 @@ _AREA = (
     r"|地面车位|地面停车场|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
     r"|盲道|马路牙子|马路中间|河边|花坛|阳台上|草地|主干道|公共通道|公共绿地"
     r"|消防栓(?=旁边|前|边上|附近)|学校|大厅|大堂|社区服务中心|服务中心|物业前台|隔壁工地|[1-9]楼院子"
+    r"|快递柜|丰巢柜|电线杆|路灯杆|公交站台|站台|桥下|桥洞|涵洞|河堤|岸边|公园"
 )
 # A named shop or street (全家便利店, 菜鸟驿站, 烧烤一条街): the name is the token before the word.
 _SHOP_WORD = r"便利店|驿站|超市|药店|药房|饭店|水果店|理发店|一条街|美食街|步行街|店"
@@ -103,6 +105,11 @@ _WEAK = {
     "马路牙子",
     "阳台",
     "公共绿地",
+    "电线杆",
+    "路灯杆",
+    "站台",
+    "桥下",
+    "公园",
 }
 # The whole community is no place inside it.
 _NOWHERE = {"小区里面", "小区里", "小区内"}
@@ -111,27 +118,34 @@ _SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
 def find_place(
-    norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = (), bare: bool = True
+    norm: Normalized,
+    tokens: Sequence[str] = (),
+    roads: Iterable[str] = (),
+    bare: bool = True,
+    head: int | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> str | None:
     """The most specific place expression (first on ties), as the exact original substring.
 
     With `bare` False (a message that reports nothing: chatter, a status query) a weak head on
-    its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place.
+    its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place. In a long
+    text a place in the head (`head`: its subject line and first sentence) comes first.
     """
     bounds = _token_bounds(norm.text, tokens)
+    head = len(norm.text) if head is None else head
     best, best_key = None, None
-    for start, end, rank in _candidates(norm.text, bounds, roads):
+    for start, end, rank in _candidates(norm.text, bounds, roads, known):
         if norm.text[start:end] in _NOWHERE or (
             not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
         ):
             continue
-        key = (rank, -start)
+        key = (start < head, rank, -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
     return norm.original_span(*best).strip() if best else None
 
 
-def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
+def _candidates(text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str]):
     """(start, end, specificity) of every place expression in normalised `text`."""
     for m in _PLACE.finditer(text):
         a, b = m.span()
@@ -145,13 +159,22 @@ def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
         rank = _SPECIFICITY[head]
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
+        if head == "b":
+            a = estate_start(text, a, known)
+        yield a, b, rank
+    roads = tuple(roads)
+    named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
+    for a, b, rank in addresses(text):
+        # A configured road inside a guessed name starts it (诉求人称文阳路 -> 文阳路).
+        a = max((x for x in named if a < x < b), default=a)
+        while b > a and text[b - 1] in _BAD_END:
+            b -= 1
         yield a, b, rank
     for m in _SHOP.finditer(text):
         a = _shop_start(text, m.start(), bounds)
         rel = _SHOP_REL.match(text, m.end())
         if a is not None and rel:
             yield a, _trim(text, a, rel.end(), bounds), 2
-    roads = tuple(roads)
     if roads:
         seen = set()
         for m in _road_names(roads).finditer(text):

@@ -1,0 +1,112 @@
+"""Addresses as people write them: roads and crossings, house numbers, villages, rivers, estates.
+
+Names are not listed anywhere: a name is the run of word chars right before a suffix (路, 村, 河,
+小区), cut at the first function char (在, 的, 把 ...) and after any province/city/district
+prefix (山东省青岛市城阳区 is left out: a place starts at the road, village or estate).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_CJK = "\u4e00-\u9fff"
+# Chars that never sit inside a place name: particles, pronouns, verbs of motion, measure words.
+_STOP = frozenset(
+    "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
+    "请问找路街道号楼条段根座处里外边旁上下左右门口该此其每各某些于因为很太称诉走"
+    "都要会能可已刚将再没不别非一二三四五六七八九十几两"
+)
+_ADMIN = re.compile(r".*[省市区县镇乡](?!$)")
+_NAME_MAX = 5
+
+_ROAD_SUFFIX = re.compile(
+    r"(?:大道|大街|[东西南北中]路|(?<![马公道水铁线电套思网土小大主岔歧走])路(?![过人途线费况子灯牌面程])"
+    r"|(?<![业行食条满])街(?![道办坊]))"
+)
+_ROAD_NAME = rf"[{_CJK}]{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
+_ROAD_TAIL = re.compile(
+    r"(?:\d{1,4}号(?:院|楼)?)?"
+    rf"(?:(?:[与和跟、]{_ROAD_NAME}(?:交叉口|交汇处|十字路口|路口|口)?)|(?:{_ROAD_NAME}(?:交叉口|路口|口))"
+    r"|(?:交叉口|交汇处|十字路口|路口))?"
+    r"(?:[东西南北]{1,2}(?:侧|角|段|边|头)|[东西南北中]段)?"
+    r"(?:公交站台?|站台|公交站)?"
+)
+_VILLAGE = re.compile(r"村(?![民里子庄镇落长委干口])")
+_VILLAGE_TAIL = re.compile(
+    r"(?:[一二三四五六七八九十\d]{1,3}组|(?:村)?委会|社区)?"
+    r"(?:旁边?|附近|东侧|西侧|南侧|北侧|对面|后面|前面|[东西南北]头|广场|路口)?"
+)
+_RIVER = re.compile(r"河(?![流水道里])(?![南北]省)")
+_RIVER_TAIL = re.compile(
+    r"(?:[东西南北]{1,2}(?:岸|侧|边)|两岸|沿岸|岸边|河堤|堤|边|畔|桥(?:下|头)?)?"
+)
+# Estates right before a building: 阳光小区3号楼, 夏庄社区12号楼.
+_ESTATE = re.compile(r"(?:小区|社区|花园|家园|公寓|新苑|苑|府|新村|庄园)$")
+_NOT_ROAD = frozenset(
+    {"马路", "道路", "公路", "一路", "半路", "修路", "走路", "挖路", "水泥路", "柏油路"}
+)
+
+
+def name_start(text: str, end: int, min_len: int = 2) -> int | None:
+    """Start of the name ending at `end` (the suffix's start), or None when there is none."""
+    start = end
+    while start > 0 and end - start < 8 and text[start - 1] not in _STOP:
+        if not re.match(rf"[{_CJK}a-z]", text[start - 1]):
+            break
+        start -= 1
+    admin = _ADMIN.match(text, start, end)
+    if admin:
+        start = admin.end()
+    start = max(start, end - _NAME_MAX)
+    return start if end - start >= min_len else None
+
+
+def roads(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, specificity) of road addresses: 长城路与春阳路交叉口, 正阳中路118号."""
+    for m in _ROAD_SUFFIX.finditer(text):
+        start = name_start(text, m.start())
+        if start is None or text[start : m.end()] in _NOT_ROAD:
+            continue
+        tail = _ROAD_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def villages(text: str) -> Iterator[tuple[int, int, int]]:
+    """Villages and their groups: 后桃林村三组, 河套村村委会旁."""
+    for m in _VILLAGE.finditer(text):
+        start = name_start(text, m.start())
+        if start is None:
+            continue
+        tail = _VILLAGE_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def rivers(text: str) -> Iterator[tuple[int, int, int]]:
+    """Rivers and their banks: 墨水河北岸."""
+    for m in _RIVER.finditer(text):
+        start = name_start(text, m.start())
+        if start is None:
+            continue
+        tail = _RIVER_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def estate_start(text: str, start: int, known: frozenset[str] = frozenset()) -> int:
+    """Where an estate name written right before position `start` begins (else `start`).
+
+    A `known` estate (a configured community) is left out: the community field names it.
+    """
+    end = start - 1 if start > 0 and text[start - 1] == " " else start
+    m = _ESTATE.search(text, 0, end)
+    if not m or any(text.endswith(k, 0, end) for k in known):
+        return start
+    name = name_start(text, m.start(), min_len=2)
+    return start if name is None else name
+
+
+def addresses(text: str) -> Iterator[tuple[int, int, int]]:
+    """Every road, village and river address in normalised `text`."""
+    yield from roads(text)
+    yield from villages(text)
+    yield from rivers(text)
