@@ -15,26 +15,30 @@ _CJK = "\u4e00-\u9fff"
 _STOP = frozenset(
     "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
     "请问找路街道号楼条段根座处里外边旁上下左右门口该此其每各某些于因为很太称诉走"
-    "都要会能可已刚将再没不别非一二三四五六七八九十几两"
+    "都要会能可已刚将再没不别非几么进"
 )
 _ADMIN = re.compile(r".*[省市区县镇乡](?!$)")
-_NAME_MAX = 5
+_NAME_MAX = 6
 
+_NUMBERS = (
+    r"(?:\d{1,4}(?:-\d{1,4})?[号弄](?:[和与、及]\d{1,4}号)*(?:院|楼)?"
+    r"(?:门前|门口|旁边|附近|对面|路段)?)"
+)
 _ROAD_SUFFIX = re.compile(
-    r"(?:大道|大街|[东西南北中]路|(?<![马公道水铁线电套思网土小大主岔歧走])路(?![过人途线费况子灯牌面程])"
+    r"(?:大道|大街|[东西南北中]路|(?<![马公道水铁线电套思网土小大主岔歧走一])路(?![过人途线费况子灯牌面程])"
     r"|(?<![业行食条满])街(?![道办坊]))"
 )
 _ROAD_NAME = rf"[{_CJK}]{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
 _ROAD_TAIL = re.compile(
-    r"(?:\d{1,4}号(?:院|楼)?)?"
+    rf"{_NUMBERS}?"
     rf"(?:(?:[与和跟、]{_ROAD_NAME}(?:交叉口|交汇处|十字路口|路口|口)?)|(?:{_ROAD_NAME}(?:交叉口|路口|口))"
-    r"|(?:交叉口|交汇处|十字路口|路口))?"
+    r"|(?:交叉口|交汇处|十字路口|路口|口))?"
     r"(?:[东西南北]{1,2}(?:侧|角|段|边|头)|[东西南北中]段)?"
     r"(?:公交站台?|站台|公交站)?"
 )
-_VILLAGE = re.compile(r"村(?![民里子庄镇落长委干口])")
+_VILLAGE = re.compile(r"(?<![农乡])村(?![民里子庄镇落长委干口])")
 _VILLAGE_TAIL = re.compile(
-    r"(?:[一二三四五六七八九十\d]{1,3}组|(?:村)?委会|社区)?"
+    rf"(?:[一二三四五六七八九十\d]{{1,3}}组|(?:村)?委会|社区)?{_NUMBERS}?"
     r"(?:旁边?|附近|东侧|西侧|南侧|北侧|对面|后面|前面|[东西南北]头|广场|路口)?"
 )
 _RIVER = re.compile(r"河(?![流水道里])(?![南北]省)")
@@ -43,6 +47,17 @@ _RIVER_TAIL = re.compile(
 )
 # Estates right before a building: 阳光小区3号楼, 夏庄社区12号楼.
 _ESTATE = re.compile(r"(?:小区|社区|花园|家园|公寓|新苑|苑|府|新村|庄园)$")
+# Named landmarks: a name right before one of these (金辉伯爵山小区, 跃进河工地, 万绿园正门).
+_LANDMARK = re.compile(
+    r"(?:小区|花园|家园|公寓|新村|新城|大厦|广场|市场|公园|学校|小学|中学|大学|学院|幼儿园|医院|酒店"
+    r"|宾馆|商场|超市|大桥|天桥|车站|客运站|地铁站|公交站|河道|商业街|剧院|影院|体育馆|图书馆|博物馆"
+    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|(?P<weak>工地|项目|工程|正门|大门|商铺))"
+)
+# What joins two parts of one address: 小区南面的|河工地, 幼儿园的斜对面, 万绿园正门往北200米处.
+_LINK = re.compile(
+    r"(?:的|旁边的?|附近的?|斜?对面的?|[东西南北]{1,2}(?:面|侧|边|角)的?|门口的?|门前的?|前面的?"
+    r"|后面的?|边上的?|之间的?|往[东西南北]\d{1,4}米处?的?|[与和及、到至])?"
+)
 _NOT_ROAD = frozenset(
     {"马路", "道路", "公路", "一路", "半路", "修路", "走路", "挖路", "水泥路", "柏油路"}
 )
@@ -105,8 +120,53 @@ def estate_start(text: str, start: int, known: frozenset[str] = frozenset()) -> 
     return start if name is None else name
 
 
-def addresses(text: str) -> Iterator[tuple[int, int, int]]:
-    """Every road, village and river address in normalised `text`."""
-    yield from roads(text)
-    yield from villages(text)
-    yield from rivers(text)
+# Words that start no landmark's name (今天小区, 孩子学校, 隔壁小区): time, people, deixis.
+_NOT_NAME = re.compile(
+    r"(?:今天|明天|昨天|后天|前天|周[一二三四五六日末]|上午|下午|晚上|早上|中午|最近|现在|平时|孩子|儿子|女儿"
+    r"|老家|隔壁|附近|咱们|我们|你们|他们|居民|全区|整个|哪家|这家|那家|每个|各个|一个|农村|城里)+"
+)
+
+
+def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
+    """Start of a landmark's name ending at `end`, after any time word or configured community."""
+    start = name_start(text, end)
+    if start is None:
+        return None
+    prefix = _NOT_NAME.match(text, start, end)
+    if prefix:
+        start = prefix.end()
+    for k in known:  # 天泰城商业街: the community is named elsewhere, the landmark is generic
+        if text.startswith(k, start, end):
+            start += len(k)
+            break
+    return start if end - start >= 2 else None
+
+
+def landmarks(text: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, int]]:
+    """Named landmarks (a name before 小区, 公园, 工地 ...); configured communities are left out."""
+    for m in _LANDMARK.finditer(text):
+        start = _landmark_start(text, m.start(), known)
+        if start is not None and not any(text.endswith(k, 0, m.end()) for k in known):
+            # A site or a gate says little alone (理厂工程): it counts inside an address chain.
+            yield start, m.end(), 1 if m.group("weak") else 2
+
+
+def addresses(
+    text: str, known: frozenset[str] = frozenset(), named: bool = True
+) -> Iterator[tuple[int, int, int]]:
+    """Every road, village, river and (with `named`) named-landmark address in `text`, each
+    extended over the address parts that follow it (则徐大道|金辉伯爵山小区|南面的|跃进河工地)."""
+    parts = [*roads(text), *villages(text), *rivers(text)]
+    parts = sorted(parts + (list(landmarks(text, known)) if named else []))
+    longest: dict[int, int] = {}
+    for a, b, _ in parts:
+        longest[a] = max(b, longest.get(a, 0))
+    for a, b, rank in parts:
+        end, links = b, 0
+        while True:
+            link = _LINK.match(text, end).end()
+            nxt = longest.get(link) or (longest.get(end) if link != end else None)
+            if not nxt or nxt <= end:
+                break
+            end, links = nxt, links + 1
+        yield a, end, 3 if links else rank

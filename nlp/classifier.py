@@ -171,18 +171,26 @@ class Classifier:
             if len(a.status_hits) >= 2 and not (a.complaint_hits or a.ongoing_hits):
                 # It asks about an earlier report and reports nothing anew.
                 return "status_query", intent
-            return intent, runner
-        if not strong or a.out_of_scope and not a.standard_hits:
+            if "solved" in a.chatter_hits and not (a.complaint_hits or a.ongoing_hits):
+                return "chatter", intent  # 终于没有夜间施工了: the problem is over
             return intent, runner
         decisive = [g for g in a.chatter_hits if g not in self.soft_chatter]
-        if decisive or "?" in a.text[: a.head_end]:
+        if intent == "chatter" and a.status_hits and not decisive and self._asks_after_report(a):
+            return "status_query", intent  # 物业说已经上报了，城管知道了吗
+        if decisive or "?" in a.text[: a.head_end] or score < self.min_evidence:
             return intent, runner
         if intent == "status_query":
+            # 多次反映, 至今未解决: the problem goes on, so this reports it anew.
             return ("complaint", intent) if a.ongoing_hits else (intent, runner)
         # A standard term with no chatter cue and no question: a report, however it is worded.
-        if a.standard_hits:
+        if a.standard_hits and not a.out_of_scope:
             return "complaint", intent
         return intent, runner
+
+    def _asks_after_report(self, a: Analysis) -> bool:
+        """A status pattern (an earlier report asked about) in a question, not a status word."""
+        asked = "?" in a.text or a.text.endswith(("吗", "没", "呢"))
+        return asked and any(p.search(a.text) for p in self.lex.status_cues.patterns)
 
     def _readable(self, a: Analysis, names: list[str]) -> list[str]:
         """Feature names as words a reader can check: cue flags become the words that fired."""

@@ -16,7 +16,8 @@ _NUM = r"\d{1,3}"
 _FLOOR = "[一二三四五六七八九]楼"
 # Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
-    rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-])|"  # 3-2 / 3-2-101: building-unit-flat
+    # 3-2 / 3-2-101: building-unit-flat (not a date or a time: 1-7日)
+    rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-]|[日月号点时])|"
     rf"(?:[a-h]区|[东西南北]区|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
     rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
@@ -134,7 +135,7 @@ def find_place(
     bounds = _token_bounds(norm.text, tokens)
     head = len(norm.text) if head is None else head
     best, best_key = None, None
-    for start, end, rank in _candidates(norm.text, bounds, roads, known):
+    for start, end, rank in _candidates(norm.text, bounds, roads, known, bare):
         if norm.text[start:end] in _NOWHERE or (
             not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
         ):
@@ -145,7 +146,9 @@ def find_place(
     return norm.original_span(*best).strip() if best else None
 
 
-def _candidates(text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str]):
+def _candidates(
+    text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str], bare: bool = True
+):
     """(start, end, specificity) of every place expression in normalised `text`."""
     for m in _PLACE.finditer(text):
         a, b = m.span()
@@ -164,7 +167,8 @@ def _candidates(text: str, bounds: set[int], roads: Iterable[str], known: frozen
         yield a, b, rank
     roads = tuple(roads)
     named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
-    for a, b, rank in addresses(text):
+    # Named landmarks only where something is reported or the text is a long post.
+    for a, b, rank in addresses(text, known, named=bare or len(text) > 40):
         # A configured road inside a guessed name starts it (诉求人称文阳路 -> 文阳路).
         a = max((x for x in named if a < x < b), default=a)
         while b > a and text[b - 1] in _BAD_END:

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from nlp import load_classifier
-from nlp.tools import train
+from nlp.tools import real_corpus, train
 from nlp.tools.jsonl import read_jsonl
 from spec.taxonomy import INTENTS
 
@@ -198,15 +198,18 @@ def _load_rows(path: str | Path) -> list[dict]:
         return list(read_jsonl(fh, str(path)))
 
 
-def evaluate_file(config_path: str, path: str, show_errors: bool = True) -> int:
-    """`python -m nlp evaluate FILE`: score the configured classifier on FILE."""
+def evaluate_file(
+    config_path: str, path: str | None, show_errors: bool = True, real: str | None = None
+) -> int:
+    """`python -m nlp evaluate FILE` (or `--real train|dev`): score the configured classifier."""
     clf = load_classifier(config_path)
 
     def predict(row: dict) -> dict:
         c = clf.classify(row["text"], row.get("group"))
         return {**c.as_dict(), "evidence": c.evidence}
 
-    score(_load_rows(path), predict, show_errors)
+    rows = real_corpus.load(real) if real else _load_rows(path)
+    score(rows, predict, show_errors)
     return 0
 
 
@@ -214,14 +217,14 @@ def cross_validate(
     config_path: str, k: int, data: str | None = None, show_errors: bool = False
 ) -> int:
     """`python -m nlp evaluate --cv K`: k-fold CV of the learned model on the training data."""
-    rows = train.load_training(data)
+    rows = train.load_training(data) + train.load_real_training()
     if len(rows) < k:
         print(f"only {len(rows)} training rows for {k} folds", file=sys.stderr)
         return 2
     preds = train.cross_val_predictions(config_path, rows, k)
     held_out = [r for r in rows if id(r) in preds]
     print(
-        f"{k}-fold CV on {len(held_out)} hand-written messages "
+        f"{k}-fold CV on {len(held_out)} hand-written and real messages "
         f"({len(rows) - len(held_out)} generated ones always in training); the training data "
         "labels no community or place, so those two figures mean nothing here"
     )

@@ -137,7 +137,7 @@ def test_bare_weak_head_is_no_place_outside_complaints(clf, text, place):
         # Roads, crossings and house numbers of any city: no list of names needed.
         ("人民路与天山路交叉口每天晚上都有烧烤摊", "人民路与天山路交叉口"),
         ("南京路北京路口那个井盖没了好几天了", "南京路北京路口"),
-        ("福州北路96号门口堆了一大堆建筑垃圾", "福州北路96号"),
+        ("福州北路96号门口堆了一大堆建筑垃圾", "福州北路96号门口"),
         ("山东省青岛市城阳区春城路东段有人占道经营", "春城路东段"),
         ("今天路过西门看到有人在烧树叶", "西门"),  # 路过 is no road
         ("小区门口这条马路坑坑洼洼的", "小区门口"),  # 马路 names no road
@@ -162,4 +162,4 @@ def test_place_of_a_board_post_comes_from_its_subject(clf):
     """A long post's subject line and first sentence hold the place of the problem."""
     body = "我家住在这个小区十多年了。" * 8 + "另外北门外也有人摆摊。"
     c = clf.classify("关于长城路88号门前占道经营的问题\n" + body)
-    assert (c.intent, c.category, c.place) == ("complaint", "street_vending", "长城路88号")
+    assert (c.intent, c.category, c.place) == ("complaint", "street_vending", "长城路88号门前")
