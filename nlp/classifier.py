@@ -61,6 +61,10 @@ class Classifier:
         self.roads = tuple(w.lower() for w in lexicon.roads)
         self.known_estates = frozenset(self.communities.surface)
         # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
+        # Chatter groups that end a complaint without a request or harm word (solved, elsewhere).
+        self.verdicts = frozenset(
+            lexicon.setting("chatter_verdicts", ("solved", "elsewhere", "sale", "lost_found"))
+        )
         self.soft_chatter = frozenset(
             lexicon.setting("soft_chatter", ("non_urban", "out_of_scope"))
         )
@@ -171,8 +175,10 @@ class Classifier:
             if len(a.status_hits) >= 2 and not (a.complaint_hits or a.ongoing_hits):
                 # It asks about an earlier report and reports nothing anew.
                 return "status_query", intent
-            if "solved" in a.chatter_hits and not (a.complaint_hits or a.ongoing_hits):
-                return "chatter", intent  # 终于没有夜间施工了: the problem is over
+            if self.verdicts.intersection(a.chatter_hits) and not (
+                a.complaint_hits or a.ongoing_hits
+            ):
+                return "chatter", intent  # 终于没有夜间施工了, 老家到处都是违建: not a case here
             return intent, runner
         decisive = [g for g in a.chatter_hits if g not in self.soft_chatter]
         if intent == "chatter" and a.status_hits and not decisive and self._asks_after_report(a):
