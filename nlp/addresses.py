@@ -17,7 +17,7 @@ _STOP = frozenset(
     "请问找路街道号楼条段根座处里外边旁上下左右门口该此其每各某些于因为很太称诉走"
     "都要会能可已刚将再没不别非几么进"
 )
-_ADMIN = re.compile(r".*[省市区县镇乡](?!$)")
+_ADMIN = re.compile(r".*[省市区县镇乡]")
 _NAME_MAX = 6
 
 _NUMBERS = (
@@ -81,6 +81,8 @@ def roads(text: str) -> Iterator[tuple[int, int, int]]:
     """(start, end, specificity) of road addresses: 长城路与春阳路交叉口, 正阳中路118号."""
     for m in _ROAD_SUFFIX.finditer(text):
         start = name_start(text, m.start())
+        if start is None and m.end() - m.start() == 2 and text[m.start()] in "东西南北中":
+            start = name_start(text, m.start() + 1)  # 陕西路: 西 is part of the name
         if start is None or text[start : m.end()] in _NOT_ROAD:
             continue
         tail = _ROAD_TAIL.match(text, m.end())
@@ -113,9 +115,12 @@ def estate_start(text: str, start: int, known: frozenset[str] = frozenset()) -> 
     A `known` estate (a configured community) is left out: the community field names it.
     """
     end = start - 1 if start > 0 and text[start - 1] == " " else start
-    m = _ESTATE.search(text, 0, end)
-    if not m or any(text.endswith(k, 0, end) for k in known):
+    if any(text.endswith(k, 0, end) for k in known):
         return start
+    m = _ESTATE.search(text, 0, end)
+    if not m:  # an estate without a suffix (融汇半岛6期): the name run right before the building
+        name = name_start(text, end, min_len=3)
+        return start if name is None or _NOT_NAME.match(text, name) else name
     name = name_start(text, m.start(), min_len=2)
     return start if name is None else name
 

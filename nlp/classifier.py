@@ -180,6 +180,8 @@ class Classifier:
             ):
                 return "chatter", intent  # 终于没有夜间施工了, 老家到处都是违建: not a case here
             return intent, runner
+        if a.head_end < len(a.text) or "\n" in a.text:  # a long text or a titled post
+            return self._board_post(a, intent, runner, strong)
         decisive = [g for g in a.chatter_hits if g not in self.soft_chatter]
         if intent == "chatter" and a.status_hits and not decisive and self._asks_after_report(a):
             return "status_query", intent  # 物业说已经上报了，城管知道了吗
@@ -190,6 +192,22 @@ class Classifier:
             return ("complaint", intent) if a.ongoing_hits else (intent, runner)
         # A standard term with no chatter cue and no question: a report, however it is worded.
         if a.standard_hits and not a.out_of_scope:
+            return "complaint", intent
+        return intent, runner
+
+    def _board_post(self, a: Analysis, intent: str, runner: str, strong: bool) -> tuple[str, str]:
+        """A long post the model did not call a complaint: its subject line decides.
+
+        Rhetorical questions (到底管不管?) make no status query without two status cues; a
+        subject line naming an in-scope problem strongly, or a standard term anywhere, makes a
+        complaint unless a verdict (solved, elsewhere, a sale) says otherwise. Petition words,
+        thanks and cited rules do not veto it.
+        """
+        if intent == "status_query" and (len(a.status_hits) < 2 or a.out_of_scope):
+            intent, runner = "chatter", intent
+        if self.verdicts.intersection(a.chatter_hits) or intent == "status_query":
+            return intent, runner
+        if a.title_score >= self.strong_evidence or (a.standard_hits and strong):
             return "complaint", intent
         return intent, runner
 

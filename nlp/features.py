@@ -31,6 +31,7 @@ class Analysis:
     rule_score: float = 0.0
     head_end: int = 0  # end of the subject line and first sentence (the whole of a short text)
     standard_hits: list[tuple[str, str]] = field(default_factory=list)  # (term, category)
+    title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
 
     @property
@@ -177,6 +178,8 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
     """
     tail = float(lex.setting("tail_weight", 0.5))
     weights: dict[str, dict[str, float]] = {}
+    title_end = a.text.find("\n")  # a board post's subject line ends there (-1: no title)
+    in_title: dict[str, list[float]] = {}
     for start, end, word, code, weight in kws:
         if any(s <= start and end <= e for s, e in senses) or any(
             s <= start and end <= e and e - s > end - start and c != code for s, e, _, c, _ in kws
@@ -188,8 +191,11 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
             if word in lex.standard_terms:
                 a.standard_hits.append((word, code))
         scored = weight if start < a.head_end else weight * tail
+        if end <= title_end:
+            in_title.setdefault(code, []).append(weight)
         cat = weights.setdefault(code, {})
         cat[word] = max(cat.get(word, 0.0), scored)
+    a.title_score = max((_score(w) for w in in_title.values()), default=0.0)
     return weights
 
 

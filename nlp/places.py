@@ -14,17 +14,20 @@ from nlp.normalize import Normalized
 _CJK = "\u4e00-\u9fff"
 _NUM = r"\d{1,3}"
 _FLOOR = "[一二三四五六七八九]楼"
+# A compass zone (北区) only where no name runs into it: 江北区 and 渝北区 are districts.
+_COMPASS_ZONE = rf"(?:(?<![{_CJK}])|(?<=小区)|(?<=社区))[东西南北]区"
 # Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
     # 3-2 / 3-2-101: building-unit-flat (not a date or a time: 1-7日)
     rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-]|[日月号点时])|"
-    rf"(?:[a-h]区|[东西南北]区|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
+    rf"(?:[a-h]区|{_COMPASS_ZONE}|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
     rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
 _ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区|[a-h]座|\d期|[一二三四]期"
 _GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|(?:我|俺)?家门口|门口)"
 _AREA = (
-    r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
+    r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头"
+    rf"|{_COMPASS_ZONE}|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
     r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
     rf"|[{_CJK}]{{2}}市场|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
     rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|小区对面|小区旁边|小区(?:的)?(?:草坪|绿地|绿化带)|马路上|马路边|路口|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
@@ -162,7 +165,7 @@ def _candidates(
         rank = _SPECIFICITY[head]
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
-        if head == "b":
+        if head in ("b", "z"):
             a = estate_start(text, a, known)
         yield a, b, rank
     roads = tuple(roads)
