@@ -67,6 +67,7 @@ def main() -> None:
     from nlp.segment import CACHE_DIR, _import_jieba
 
     jieba = _import_jieba()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # absent on a fresh clone
     jieba.dt.tmp_dir = str(CACHE_DIR)  # keep jieba's cache in the project, not /tmp
     jieba.initialize()
     ours = rate(clf.classify, texts)

@@ -10,12 +10,21 @@ from datetime import UTC, datetime
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.actions_api import actions_bp
+from bot.api import api_bp
+from bot.bridge import bridge_bp
 from bot.intake import Intake
+from bot.openapi import openapi_bp
+from bot.pages import pages_bp
+from bot.stats_api import stats_bp
+from bot.wechat import wechat_bp
+from bot.wecom import wecom_bp
 from domain.config import Config
 from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)
+BLUEPRINTS = (bridge_bp, api_bp, openapi_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp)
 
 
 @dataclass
@@ -31,19 +40,21 @@ class Services:
 
 def create_app(services: Services) -> Flask:
     """The Flask app serving the callbacks, the bridge endpoint and the API."""
-    from bot.actions_api import actions_bp
-    from bot.api import api_bp
-    from bot.bridge import bridge_bp
-    from bot.pages import pages_bp
-    from bot.stats_api import stats_bp
-    from bot.wechat import wechat_bp
-    from bot.wecom import wecom_bp
-
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    for bp in (bridge_bp, api_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp):
+    blueprints = (
+        bridge_bp,
+        api_bp,
+        openapi_bp,
+        actions_bp,
+        stats_bp,
+        wecom_bp,
+        wechat_bp,
+        pages_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -27,7 +27,6 @@ from pydantic import (
 from spec.taxonomy import CATEGORY_CODES
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNITS = ("处", "平方米", "辆", "只", "张", "起")
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -93,11 +92,6 @@ class SecretNames(_Frozen):
     wechat_app_secret: EnvName
     wechat_token: EnvName
     wechat_encoding_aes_key: EnvName
-
-    def value(self, key: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """Read the secret `key` (e.g. "bridge_secret") from the environment; None if unset."""
-        env = os.environ if environ is None else environ
-        return env.get(getattr(self, key)) or None
 
 
 class Channels(_Frozen):
@@ -283,11 +277,6 @@ class Config(_Frozen):
         community = self.community_named(name)
         return self._stations[community.station] if community else None
 
-    def station_officers(self, code: str) -> tuple[Person, ...]:
-        """The officers of a station (empty for an unknown code)."""
-        station = self.station(code)
-        return tuple(station.officers) if station else ()
-
     def officer(self, userid: str) -> Person | None:
         """Anyone known by WeCom userid: station officer, squadron leader or duty officer."""
         return self._people.get(userid)
@@ -312,8 +301,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    return Config.from_mapping(data)
+        raise ConfigError(f"{path}: invalid YAML{_yaml_where(exc)}") from None
+    try:
+        return Config.from_mapping(data)
+    except ConfigError as exc:  # every message starts with the file, whoever prints it
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """` at line L, column C: problem` on one line (PyYAML's own text spans several)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where}: {problem}"
 
 
 def _format_errors(exc: ValidationError) -> str:

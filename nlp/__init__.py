@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from nlp.classifier import Classification, Classifier
 from nlp.lexicon import Lexicon
 
@@ -19,8 +21,6 @@ def lexicon_from_file(config_path: str | Path = "config.yaml") -> Lexicon:
     For nlp's own command line and benchmarks; the product validates the file with
     domain.config.load_config and builds the Lexicon from the validated Config.
     """
-    import yaml
-
     with open(config_path, encoding="utf-8") as fh:
         return Lexicon.from_mapping(yaml.safe_load(fh) or {})
 

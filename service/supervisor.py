@@ -147,7 +147,7 @@ def run() -> int:
     try:
         load_config(settings.config_file)
     except ConfigError as exc:
-        print(f"{settings.config_file}: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     created = ensure_secrets(env)
     sup = Supervisor(env)
