@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _CJK = "\u4e00-\u9fff"
 # Chars that never sit inside a place name: particles, pronouns, verbs of motion, measure words.
@@ -17,6 +18,8 @@ _STOP = frozenset(
     "请问找路街道号楼条段根座处里外边旁上下左右门口该此其每各某些于因为很太称诉走"
     "都要会能可已刚将再没不别非几么进"
 )
+# Up to 8 name chars (CJK or latin, no stop char) ending where the search ends.
+_NAME_RUN = re.compile("(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z])+$")
 _ADMIN = re.compile(r".*[省市区县镇乡]")
 _NAME_MAX = 6
 
@@ -46,7 +49,7 @@ _RIVER_TAIL = re.compile(
     r"(?:[东西南北]{1,2}(?:岸|侧|边)|两岸|沿岸|岸边|河堤|堤|边|畔|桥(?:下|头)?)?"
 )
 # Estates right before a building: 阳光小区3号楼, 夏庄社区12号楼.
-_ESTATE = re.compile(r"(?:小区|社区|花园|家园|公寓|新苑|苑|府|新村|庄园)$")
+_ESTATE_SUFFIXES = ("小区", "社区", "花园", "家园", "公寓", "新苑", "苑", "府", "新村", "庄园")
 # Named landmarks: a name right before one of these (金辉伯爵山小区, 跃进河工地, 万绿园正门).
 _LANDMARK = re.compile(
     r"(?:小区|花园|家园|公寓|新村|新城|大厦|广场|市场|公园|学校|小学|中学|大学|学院|幼儿园|医院|酒店"
@@ -63,13 +66,26 @@ _NOT_ROAD = frozenset(
 )
 
 
+@lru_cache(maxsize=8)
+def _lengths(known: frozenset[str]) -> tuple[int, ...]:
+    """The lengths the names in `known` come in (a few), longest first."""
+    return tuple(sorted({len(k) for k in known}, reverse=True))
+
+
+def known_before(text: str, end: int, known: frozenset[str]) -> bool:
+    """True when a name in `known` ends at `end` (set lookups, not a scan of every name)."""
+    return any(text[end - n : end] in known for n in _lengths(known) if n <= end)
+
+
+def known_at(text: str, start: int, known: frozenset[str]) -> int:
+    """Length of the longest name in `known` starting at `start` (0 when none)."""
+    return next((n for n in _lengths(known) if text[start : start + n] in known), 0)
+
+
 def name_start(text: str, end: int, min_len: int = 2) -> int | None:
     """Start of the name ending at `end` (the suffix's start), or None when there is none."""
-    start = end
-    while start > 0 and end - start < 8 and text[start - 1] not in _STOP:
-        if not re.match(rf"[{_CJK}a-z]", text[start - 1]):
-            break
-        start -= 1
+    run = _NAME_RUN.search(text, max(0, end - 8), end)
+    start = run.start() if run else end
     admin = _ADMIN.match(text, start, end)
     if admin:
         start = admin.end()
@@ -115,13 +131,13 @@ def estate_start(text: str, start: int, known: frozenset[str] = frozenset()) -> 
     A `known` estate (a configured community) is left out: the community field names it.
     """
     end = start - 1 if start > 0 and text[start - 1] == " " else start
-    if any(text.endswith(k, 0, end) for k in known):
+    if known_before(text, end, known):
         return start
-    m = _ESTATE.search(text, 0, end)
-    if not m:  # an estate without a suffix (融汇半岛6期): the name run right before the building
+    suffix = next((x for x in _ESTATE_SUFFIXES if text.endswith(x, 0, end)), None)
+    if suffix is None:  # an estate without a suffix (融汇半岛6期): the name run before the building
         name = name_start(text, end, min_len=3)
         return start if name is None or _NOT_NAME.match(text, name) else name
-    name = name_start(text, m.start(), min_len=2)
+    name = name_start(text, end - len(suffix), min_len=2)
     return start if name is None else name
 
 
@@ -140,18 +156,21 @@ def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
     prefix = _NOT_NAME.match(text, start, end)
     if prefix:
         start = prefix.end()
-    for k in known:  # 天泰城商业街: the community is named elsewhere, the landmark is generic
-        if text.startswith(k, start, end):
-            start += len(k)
-            break
+    # 天泰城商业街: the community is named elsewhere, the landmark is generic.
+    start += min(known_at(text, start, known), end - start)
     return start if end - start >= 2 else None
+
+
+# One search to tell whether a text holds any address suffix at all.
+_ANY_PLACE = re.compile("|".join(p.pattern for p in (_ROAD_SUFFIX, _VILLAGE, _RIVER)))
+_ANY_NAMED = re.compile(_ANY_PLACE.pattern + "|" + _LANDMARK.pattern)
 
 
 def landmarks(text: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, int]]:
     """Named landmarks (a name before 小区, 公园, 工地 ...); configured communities are left out."""
     for m in _LANDMARK.finditer(text):
         start = _landmark_start(text, m.start(), known)
-        if start is not None and not any(text.endswith(k, 0, m.end()) for k in known):
+        if start is not None and not known_before(text, m.end(), known):
             # A site or a gate says little alone (理厂工程): it counts inside an address chain.
             yield start, m.end(), 1 if m.group("weak") else 2
 
@@ -161,6 +180,8 @@ def addresses(
 ) -> Iterator[tuple[int, int, int]]:
     """Every road, village, river and (with `named`) named-landmark address in `text`, each
     extended over the address parts that follow it (则徐大道|金辉伯爵山小区|南面的|跃进河工地)."""
+    if not (_ANY_NAMED if named else _ANY_PLACE).search(text):
+        return  # most group messages name no road, village, river or landmark
     parts = [*roads(text), *villages(text), *rivers(text)]
     parts = sorted(parts + (list(landmarks(text, known)) if named else []))
     longest: dict[int, int] = {}

@@ -147,7 +147,10 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
-    for regex, code, weight in lex.keyword_regexes:
+    chars = set(a.text)
+    for regex, code, weight, starts in lex.keyword_regexes:
+        if starts and starts.isdisjoint(chars):
+            continue  # no char the pattern can start with: no need to run it
         m = regex.search(a.text)
         if m and not negated(a.text, m.start(), negations, window):
             kws.append((m.start(), m.end(), m.group(), code, weight))
@@ -176,14 +179,13 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
     A keyword inside a word in another sense (罚单, 汽车乱停) or inside a longer keyword of
     another category (占道 in 占道施工) is dropped: the longer reading wins.
     """
-    tail = float(lex.setting("tail_weight", 0.5))
+    tail = lex.context.tail
     weights: dict[str, dict[str, float]] = {}
     title_end = a.text.find("\n")  # a board post's subject line ends there (-1: no title)
     in_title: dict[str, list[float]] = {}
-    for start, end, word, code, weight in kws:
-        if any(s <= start and end <= e for s, e in senses) or any(
-            s <= start and end <= e and e - s > end - start and c != code for s, e, _, c, _ in kws
-        ):
+    longer = _covered(kws, senses) if senses or len(kws) > 1 else ()
+    for i, (start, end, word, code, weight) in enumerate(kws):
+        if i in longer:
             continue
         hits = a.category_hits.setdefault(code, [])
         if (word, weight) not in hits:
@@ -197,6 +199,19 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
         cat[word] = max(cat.get(word, 0.0), scored)
     a.title_score = max((_score(w) for w in in_title.values()), default=0.0)
     return weights
+
+
+def _covered(kws: list, senses: list) -> set[int]:
+    """Indexes of keyword hits inside a word in another sense or a longer other-category hit."""
+    out = set()
+    for i, (start, end, _, code, _) in enumerate(kws):
+        for s, e in senses:
+            if s <= start and end <= e:
+                out.add(i)
+        for s, e, _, c, _ in kws:
+            if c != code and s <= start and end <= e and e - s > end - start:
+                out.add(i)
+    return out
 
 
 def _score(weights: list[float]) -> float:

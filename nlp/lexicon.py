@@ -64,6 +64,7 @@ class Context:
     again: str
     served: tuple[str, ...]
     earlier: tuple[str, ...]
+    tail: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,12 @@ class Lexicon:
         return WordIndex(entries)
 
     @cached_property
-    def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float], ...]:
-        """Every keyword pattern compiled, with its category and weight (searched one by one:
-        an alternation of all of them would lose the regex engine's literal prefilters)."""
+    def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float, frozenset[str]], ...]:
+        """Every keyword pattern compiled, with its category, weight and the chars it can start
+        with (empty: any). Searched one by one, and only when the text holds a first char: an
+        alternation of all of them would lose the regex engine's literal prefilters."""
         return tuple(
-            (re.compile(pattern), code, weight)
+            (re.compile(pattern), code, weight, first_chars(pattern))
             for code, patterns in self.keyword_patterns.items()
             for pattern, weight in patterns.items()
         )
@@ -168,6 +170,7 @@ class Lexicon:
             again=str(get("solved_undone", "又")),
             served=tuple(get("notice_served", ()) or ()),
             earlier=tuple(get("earlier_report_words", ()) or ()),
+            tail=float(get("tail_weight", 0.5)),
         )
 
     @cached_property
@@ -183,6 +186,34 @@ class Lexicon:
     def setting(self, key: str, default: Any) -> Any:
         """A scalar from the `nlp:` section (or the packaged defaults)."""
         return self.settings.get(key, default)
+
+
+def first_chars(pattern: str) -> frozenset[str]:
+    """The chars a match of `pattern` must start with, or an empty set when it is not known."""
+    from re import _constants as c  # the stdlib's own parser of the pattern
+    from re import _parser
+
+    def first(items) -> set[str] | None:
+        if not items:
+            return None
+        op, arg = items[0]
+        if op is c.LITERAL:
+            return {chr(arg)}
+        if op is c.IN and all(o is c.LITERAL for o, _ in arg):
+            return {chr(a) for _, a in arg}
+        if op is c.SUBPATTERN:
+            return first(list(arg[-1]))
+        if op is c.BRANCH:
+            sets = [first(list(b)) for b in arg[1]]
+            return None if any(x is None for x in sets) else set().union(*sets)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            return first(list(arg[2]))
+        return None
+
+    try:
+        return frozenset(first(list(_parser.parse(pattern))) or ())
+    except (re.error, TypeError, ValueError):
+        return frozenset()
 
 
 def _categories(

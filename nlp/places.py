@@ -14,8 +14,8 @@ from nlp.normalize import Normalized
 _CJK = "\u4e00-\u9fff"
 _NUM = r"\d{1,3}"
 _FLOOR = "[一二三四五六七八九]楼"
-# A compass zone (北区) only where no name runs into it: 江北区 and 渝北区 are districts.
-_COMPASS_ZONE = rf"(?:(?<![{_CJK}])|(?<=小区)|(?<=社区))[东西南北]区"
+_COMPASS_ZONE = r"[东西南北]区"
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 # Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
     # 3-2 / 3-2-101: building-unit-flat (not a date or a time: 1-7日)
@@ -155,6 +155,10 @@ def _candidates(
     """(start, end, specificity) of every place expression in normalised `text`."""
     for m in _PLACE.finditer(text):
         a, b = m.span()
+        if _district(text, a):  # 江北区, 渝北区: a district, not a zone of the estate
+            if m.group("a"):
+                continue
+            a += 2
         prefix = _DROP_PREFIX.match(text, a)
         if prefix:
             a = prefix.end()
@@ -169,9 +173,11 @@ def _candidates(
             a = estate_start(text, a, known)
         yield a, b, rank
     roads = tuple(roads)
-    named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
+    named = None
     # Named landmarks only where something is reported or the text is a long post.
     for a, b, rank in addresses(text, known, named=bare or len(text) > 40):
+        if named is None:
+            named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
         # A configured road inside a guessed name starts it (诉求人称文阳路 -> 文阳路).
         a = max((x for x in named if a < x < b), default=a)
         while b > a and text[b - 1] in _BAD_END:
@@ -188,6 +194,17 @@ def _candidates(
             if m.group() not in seen:  # the first mention of each road
                 seen.add(m.group())
                 yield m.start(), _road_end(text, m.end(), roads), 3
+
+
+def _district(text: str, a: int) -> bool:
+    """True when a compass zone (北区) at `a` is the tail of a district name a name runs into."""
+    return (
+        text[a : a + 1] in ("东", "西", "南", "北")
+        and text[a + 1 : a + 2] == "区"
+        and a > 0
+        and bool(_CJK_CHAR.match(text, a - 1))
+        and not text.endswith(("小区", "社区"), 0, a)
+    )
 
 
 def _shop_start(text: str, word: int, bounds: set[int]) -> int | None:
