@@ -15,11 +15,13 @@ _CJK = "\u4e00-\u9fff"
 # Chars that never sit inside a place name: particles, pronouns, verbs of motion, measure words.
 _STOP = frozenset(
     "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
-    "请问找路街道号楼条段根座处里外边旁上下左右门口该此其每各某些于因为很太称诉走"
-    "都要会能可已刚将再没不别非几么进"
+    "请问找路街道号楼条段根座处里外边旁左右门口该此其每各某些于因为很称诉走"
+    "都要会能可已刚将再没不别非几么进年月日时"
 )
 # Up to 8 name chars (CJK or latin, no stop char) ending where the search ends.
-_NAME_RUN = re.compile("(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z])+$")
+_NAME_CHAR = "(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z])"
+# \Z, not $: a name never runs over the line break after a post's subject line.
+_NAME_RUN = re.compile(_NAME_CHAR + "+\\Z")
 _ADMIN = re.compile(r".*[省市区县镇乡]")
 _NAME_MAX = 6
 
@@ -31,7 +33,7 @@ _ROAD_SUFFIX = re.compile(
     r"(?:大道|大街|[东西南北中]路|(?<![马公道水铁线电套思网土小大主岔歧走一])路(?![过人途线费况子灯牌面程])"
     r"|(?<![业行食条满])街(?![道办坊]))"
 )
-_ROAD_NAME = rf"[{_CJK}]{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
+_ROAD_NAME = rf"{_NAME_CHAR}{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
 _ROAD_TAIL = re.compile(
     rf"{_NUMBERS}?"
     rf"(?:(?:[与和跟、]{_ROAD_NAME}(?:交叉口|交汇处|十字路口|路口|口)?)|(?:{_ROAD_NAME}(?:交叉口|路口|口))"

@@ -137,13 +137,15 @@ def find_place(
     """
     bounds = _token_bounds(norm.text, tokens)
     head = len(norm.text) if head is None else head
+    titled = "\n" in norm.text
     best, best_key = None, None
     for start, end, rank in _candidates(norm.text, bounds, roads, known, bare):
         if norm.text[start:end] in _NOWHERE or (
             not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
         ):
             continue
-        key = (start < head, rank, -start)
+        # A board post's most specific address is its longest; a group message's its first.
+        key = (start < head, rank, end - start if titled else -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
     return norm.original_span(*best).strip() if best else None
