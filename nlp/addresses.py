@@ -56,7 +56,8 @@ _ESTATE_SUFFIXES = ("小区", "社区", "花园", "家园", "公寓", "新苑", 
 _LANDMARK = re.compile(
     r"(?:小区|花园|家园|公寓|新村|新城|大厦|广场|市场|公园|学校|小学|中学|大学|学院|幼儿园|医院|酒店"
     r"|宾馆|商场|超市|大桥|天桥|车站|客运站|地铁站|公交站|河道|商业街|剧院|影院|体育馆|图书馆|博物馆"
-    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|(?P<weak>工地|项目|工程|正门|大门|商铺))"
+    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|花苑|大楼|酒吧|步行街|农贸市场|(?<!政)府|苑"
+    r"|(?P<weak>工地|项目|工程|正门|大门|商铺|铺面|门面|中心))"
 )
 # What joins two parts of one address: 小区南面的|河工地, 幼儿园的斜对面, 万绿园正门往北200米处.
 _LINK = re.compile(
@@ -163,6 +164,12 @@ def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
     return start if end - start >= 2 else None
 
 
+# A named spot right after an address, ended by a locative (金龙路|上邦百汇城出口处,
+# 山高街|青禾烤羊腿处, 国兴大道|海口洲际酒店工地): part of the same place.
+_LOCATIVE_TAIL = re.compile(
+    "(?:" + _NAME_CHAR + r"|\d){1,12}?"
+    r"(?:出口处|入口处|出口|入口|门口|门前|旁边|对面|附近|工地|路段|路口|交叉口|前面|后面|一侧|处)"
+)
 # One search to tell whether a text holds any address suffix at all.
 _ANY_PLACE = re.compile("|".join(p.pattern for p in (_ROAD_SUFFIX, _VILLAGE, _RIVER)))
 _ANY_NAMED = re.compile(_ANY_PLACE.pattern + "|" + _LANDMARK.pattern)
@@ -197,4 +204,7 @@ def addresses(
             if not nxt or nxt <= end:
                 break
             end, links = nxt, links + 1
+        spot = _LOCATIVE_TAIL.match(text, end)
+        if spot and rank >= 2:
+            end, links = spot.end(), links + 1
         yield a, end, 3 if links else rank
