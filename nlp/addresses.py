@@ -23,6 +23,14 @@ _NAME_CHAR = "(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z
 # \Z, not $: a name never runs over the line break after a post's subject line.
 _NAME_RUN = re.compile(_NAME_CHAR + "+\\Z")
 _ADMIN = re.compile(r".*[省市区县镇乡]")
+# Words that start no place: a report's own verbs (投诉, 位于) and city names written without
+# 市 (苏州太仓景瑞四期 -> 景瑞四期); a place starts at the road, village or estate.
+_LEADING = re.compile(
+    r"(?:投诉|举报|咨询|反映|关于|位于|地处|地址|就在|住在|家住|在|"
+    r"北京|上海|天津|重庆|广州|深圳|苏州|太仓|昆山|常熟|无锡|南京|杭州|宁波|福州|厦门|海口|三亚|"
+    r"青岛|城阳|济南|武汉|成都|长沙|郑州|西安|沈阳|大连|哈尔滨|长春|合肥|南昌|南宁|昆明|贵阳|"
+    r"兰州|太原|石家庄|呼和浩特|乌鲁木齐|银川|西宁|拉萨)+"
+)
 _NAME_MAX = 6
 
 _NUMBERS = (
@@ -56,7 +64,7 @@ _ESTATE_SUFFIXES = ("小区", "社区", "花园", "家园", "公寓", "新苑", 
 _LANDMARK = re.compile(
     r"(?:小区|花园|家园|公寓|新村|新城|大厦|广场|市场|公园|学校|小学|中学|大学|学院|幼儿园|医院|酒店"
     r"|宾馆|商场|超市|大桥|天桥|车站|客运站|地铁站|公交站|河道|商业街|剧院|影院|体育馆|图书馆|博物馆"
-    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|花苑|大楼|酒吧|步行街|农贸市场|(?<!政)府|苑"
+    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|花苑|大楼|酒吧|步行街|农贸市场|(?<!政)府|苑|公馆|世家"
     r"|(?P<weak>工地|项目|工程|正门|大门|商铺|铺面|门面|中心))"
 )
 # What joins two parts of one address: 小区南面的|河工地, 幼儿园的斜对面, 万绿园正门往北200米处.
@@ -92,6 +100,9 @@ def name_start(text: str, end: int, min_len: int = 2) -> int | None:
     admin = _ADMIN.match(text, start, end)
     if admin:
         start = admin.end()
+    lead = _LEADING.match(text, start, end)
+    if lead and lead.end() < end:
+        start = lead.end()
     start = max(start, end - _NAME_MAX)
     return start if end - start >= min_len else None
 
