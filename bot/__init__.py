@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from bot.actions_api import actions_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
+from bot.health import health_bp
 from bot.intake import Intake
 from bot.openapi import openapi_bp
 from bot.pages import pages_bp
@@ -24,7 +25,17 @@ from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)
-BLUEPRINTS = (bridge_bp, api_bp, openapi_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp)
+BLUEPRINTS = (
+    bridge_bp,
+    api_bp,
+    openapi_bp,
+    actions_bp,
+    stats_bp,
+    wecom_bp,
+    wechat_bp,
+    pages_bp,
+    health_bp,
+)
 
 
 @dataclass
@@ -44,21 +55,10 @@ def create_app(services: Services) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    blueprints = (
-        bridge_bp,
-        api_bp,
-        openapi_bp,
-        actions_bp,
-        stats_bp,
-        wecom_bp,
-        wechat_bp,
-        pages_bp,
-    )
-    for bp in blueprints:
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
 

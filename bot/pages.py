@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template, request
+from pydantic import ValidationError
 
 from bot.actions_api import ActionRequest, perform
 from channels.signing import ticket_sig_ok
@@ -71,13 +72,31 @@ def ticket_action(no: str):
             note=request.form.get("note", ""),
             target=request.form.get("target") or None,
         )
-    except ValueError:
-        return ticket_page(no, notice="请选择有效的操作")
+    except ValidationError as exc:
+        notice = form_problem(exc)
+        log.warning("ticket %s: page action refused: %s", no, notice)
+        return ticket_page(no, notice=notice), 400
     status, body = perform(no, req)
     notice = body.get("message") or body.get("error")
     if status == 404:
         abort(404)
     return ticket_page(no, notice=notice)
+
+
+FORM_FIELDS = {"action": "操作", "note": "说明", "target": "转派对象", "actor": "队员"}
+
+
+def form_problem(exc: ValidationError) -> str:
+    """What is wrong with the form, in words an officer understands (first problem only)."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    label = FORM_FIELDS.get(field, field)
+    if field == "action":
+        return "请选择有效的操作（接单、到场、办结、转派、退回或升级）"
+    if error["type"] == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return f"{label}过长：最多 {limit} 个字，请删减后再提交"
+    return f"{label}无效：请检查后再提交（不能包含特殊控制字符）"
 
 
 def local_time(at: datetime | None, tz) -> str:
