@@ -181,9 +181,11 @@ _LOCATIVE_TAIL = re.compile(
     "(?:" + _NAME_CHAR + r"|\d){1,12}?"
     r"(?:出口处|入口处|出口|入口|门口|门前|旁边|对面|附近|工地|路段|路口|交叉口|前面|后面|一侧|处)"
 )
-# One search to tell whether a text holds any address suffix at all.
-_ANY_PLACE = re.compile("|".join(p.pattern for p in (_ROAD_SUFFIX, _VILLAGE, _RIVER)))
-_ANY_NAMED = re.compile(_ANY_PLACE.pattern + "|" + _LANDMARK.pattern)
+# The chars an address suffix starts with: a text holding none of them names no address.
+_PLACE_CHARS = frozenset("大东西南北中路街村河")
+_NAMED_CHARS = _PLACE_CHARS | frozenset(
+    re.sub(r"^(?:\(\?:|\(\?<!政\)|\(\?P<weak>)+", "", w)[:1] for w in _LANDMARK.pattern.split("|")
+)
 
 
 def landmarks(text: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, int]]:
@@ -200,7 +202,7 @@ def addresses(
 ) -> Iterator[tuple[int, int, int]]:
     """Every road, village, river and (with `named`) named-landmark address in `text`, each
     extended over the address parts that follow it (则徐大道|金辉伯爵山小区|南面的|跃进河工地)."""
-    if not (_ANY_NAMED if named else _ANY_PLACE).search(text):
+    if (_NAMED_CHARS if named else _PLACE_CHARS).isdisjoint(text):
         return  # most group messages name no road, village, river or landmark
     parts = [*roads(text), *villages(text), *rivers(text)]
     parts = sorted(parts + (list(landmarks(text, known)) if named else []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
@@ -34,7 +35,7 @@ class Analysis:
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def evidence_score(self) -> float:
         """The best category's keyword score: how much in-scope evidence the text holds."""
         return max(self.category_scores.values(), default=0.0)

@@ -103,6 +103,7 @@ def load_training(path: str | Path | None = None) -> list[dict]:
             rows.append(
                 {
                     "id": f"{f.stem}:{lineno}",
+                    "source": "generated" if f.stem == "generated" else "hand-written",
                     "intent": intent,
                     "text": text,
                     "category": None if category == "-" else category,
