@@ -141,7 +141,12 @@ class Classifier:
             intent, runner = runner, intent
         if intent == "complaint" and p_intent["complaint"] < self.min_complaint:
             intent, runner = runner, intent  # unsure: the bot asks (see `ask`) rather than files
+        p_complaint = p_intent["complaint"]
+        modelled = intent
         intent, runner = self._in_scope(a, intent, runner)
+        if modelled == "complaint" == runner and intent == "chatter" and a.evidence_score > 0:
+            # Some in-scope word but too little to file (好像有人在搭东西): ask, do not drop it.
+            p_complaint = min(p_complaint, self.ask_band[1])
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
             a.ticket_hits
@@ -155,7 +160,7 @@ class Classifier:
             second = max((c for c in p_cat if c != category), key=p_cat.get)
             names = self.model.category_model.explain(feats, category, second, n=5)
             evidence += self._readable(a, names)[:3]
-        return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))
+        return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
 
     def _in_scope(self, a: Analysis, intent: str, runner: str) -> tuple[str, str]:
         """The model weighs, the evidence decides: no in-scope words, no complaint.
