@@ -76,6 +76,7 @@ class Classifier:
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
         self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
         self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
+        self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
         self.long_chars = int(lexicon.setting("long_message_chars", 120))
         self.head_min = int(lexicon.setting("head_min_chars", 30))
         self.ask_band = (
@@ -144,8 +145,9 @@ class Classifier:
         p_complaint = p_intent["complaint"]
         modelled = intent
         intent, runner = self._in_scope(a, intent, runner)
-        if modelled == "complaint" == runner and intent == "chatter" and a.evidence_score > 0:
-            # Some in-scope word but too little to file (好像有人在搭东西): ask, do not drop it.
+        weak = 0 < a.evidence_score < self.sure_evidence
+        if weak and (intent == "complaint" or modelled == "complaint" == runner):
+            # Only weak in-scope words (好像有人在搭东西): ask the sender rather than file or drop.
             p_complaint = min(p_complaint, self.ask_band[1])
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
