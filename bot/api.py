@@ -9,6 +9,7 @@ from datetime import UTC
 from flask import Blueprint, current_app, jsonify, request
 
 from bot import inputs
+from bot.media import message_files_json, photos_json
 from domain.lifecycle import status_name
 from domain.models import Outbox, Ticket
 
@@ -81,7 +82,7 @@ def get_ticket(no: str):
     ticket = services().store.ticket(no)
     if ticket is None:
         return jsonify({"error": f"ticket {no} not found"}), 404
-    return jsonify(ticket_json(ticket, with_events=True))
+    return jsonify(ticket_json(ticket, with_events=True) | {"photos": photos_json(ticket.id)})
 
 
 @api_bp.get("/outbox")
@@ -108,6 +109,7 @@ def get_message(channel: str, msg_id: str):
             "outcome": message.outcome,
             "ticket": ticket_json(ticket) if ticket else None,
             "replies": [outbox_json(r) for r in replies],
+            "files": message_files_json(message.id),
         }
     )
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from pydantic import ValidationError
 
 from bot.actions_api import ActionRequest, perform
+from bot.media import media_url, photos_json
 from channels.signing import ticket_sig_ok
 from domain.lifecycle import STATUS_NAMES, status_name
 from domain.officer_actions import OFFICER_ACTIONS
@@ -57,6 +58,8 @@ def ticket_page(no: str, notice: str | None = None):
         actions=OFFICER_ACTIONS,
         officer_name=person.name if person else "",
         action_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/act?", 1),
+        upload_url=request.full_path.replace(f"/tickets/{no}?", f"/tickets/{no}/photos?", 1),
+        photos=signed_photos(ticket, services.secrets.get("api_token")),
     )
 
 
@@ -81,6 +84,14 @@ def ticket_action(no: str):
     if status == 404:
         abort(404)
     return ticket_page(no, notice=notice)
+
+
+def signed_photos(ticket, key: str | None) -> list[dict]:
+    """The ticket's photos with links the page's reader may open (signed for this ticket)."""
+    photos = photos_json(ticket.id)
+    for photo in photos:
+        photo["url"] = media_url(photo["sha256"], ticket.no, key)
+    return photos
 
 
 FORM_FIELDS = {"action": "操作", "note": "说明", "target": "转派对象", "actor": "队员"}

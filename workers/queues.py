@@ -7,9 +7,10 @@ and pushes about urgent tickets go before every other send.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -24,15 +25,17 @@ SENDS = "outbox"  # every other push and reply (name kept: jobs queued before an
 TIMERS = "timers"
 FIRST_MESSAGES = "messages_first"  # officers, and texts with danger cues (see workers/triage.py)
 MESSAGES = "messages"
-# The worker listens in this order: what people wait for first, classification last.
-QUEUE_NAMES = (URGENT_SENDS, SENDS, TIMERS, FIRST_MESSAGES, MESSAGES)
+MEDIA = "media"  # photo and voice downloads: media_ids live 3 days, so they can wait for the rest
+# The worker listens in this order: what people wait for first, classification, then files.
+QUEUE_NAMES = (URGENT_SENDS, SENDS, TIMERS, FIRST_MESSAGES, MESSAGES, MEDIA)
 DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send through WeChat
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 # Nobody reads our jobs' return values: a finished job and its result expire after a second.
 # Not 0: rq 3.0 deletes a result_ttl=0 job on the spot with 7 more round trips per job.
 RESULT_TTL = 1
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for inspection (the database keeps the rest)
-QUEUED = JobStatus.QUEUED.value.encode()
+QUEUED = JobStatus.QUEUED.value
+RECHECK_SECONDS = 0.2  # a second look at a job marked queued but found in no queue
 # A job in one of these states will still run: its message or send is not lost.
 ALIVE = frozenset(
     s.value for s in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
@@ -132,6 +135,29 @@ class JobQueue:
             if pipe.command_stack:
                 pipe.execute()
 
+    def fetch_media(self, attachment_pk: int) -> None:
+        """Queue the download of attachment `attachment_pk` (media_ids expire in 3 days)."""
+        self.queues[MEDIA].enqueue(
+            "workers.media.fetch_attachment",
+            attachment_pk,
+            job_id=f"media-{attachment_pk}",
+            job_timeout=JOB_TIMEOUT,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
+        )
+
+    def drain_in(self, seconds: float, channel: str, recipient: str, job_id: str) -> None:
+        """Run a rate-limited recipient's drain again in `seconds` (rq's scheduler)."""
+        self.queues[SENDS].enqueue_in(
+            timedelta(seconds=seconds),
+            "workers.grouped.drain",
+            channel,
+            recipient,
+            job_id=job_id,
+            job_timeout=JOB_TIMEOUT,
+        )
+
     def timer_at(self, when: datetime, func: str, *args, job_id: str) -> None:
         """Run `func(*args)` at `when` through rq's scheduler (timers survive restarts in Redis)."""
         self.enqueue_after_commit([], [Alarm(when, func, args, job_id)])
@@ -151,14 +177,33 @@ class JobQueue:
     def lost(self, job_ids: list[str]) -> list[str]:
         """Of `job_ids`, those with no job that will still run (none queued, running, scheduled).
 
-        One pipelined round trip: the ids waiting in our queues, then each job's status. A job
-        marked queued must also be waiting in a queue (a worker killed between its BLPOP and
-        starting the job leaves a queued job in no queue). Absent (expired, or Redis lost it),
-        failed or stopped: lost too. The queues are read first, so a job popped meanwhile
-        still counts as waiting.
+        Pipelined lookups: the ids waiting in our queues, then each job's status. A job marked
+        queued must also be waiting in a queue (a worker killed between its BLPOP and starting
+        the job leaves a queued job in no queue). Absent (expired, or Redis lost it), failed or
+        stopped: lost too. The queues are read before the statuses, so a job popped meanwhile
+        still counts as waiting; one popped just before is looked at again a moment later (a
+        live worker marks it started within milliseconds).
         """
         if not job_ids:
             return []
+        statuses, waiting = self._look_up(job_ids)
+        dead = [j for j, st in zip(job_ids, statuses, strict=True) if st is None or st not in ALIVE]
+        unsure = [
+            j for j, st in zip(job_ids, statuses, strict=True) if st == QUEUED and j not in waiting
+        ]
+        if unsure:
+            time.sleep(RECHECK_SECONDS)
+            statuses, waiting = self._look_up(unsure)
+            dead += [
+                j
+                for j, st in zip(unsure, statuses, strict=True)
+                if st is None or st not in ALIVE or (st == QUEUED and j not in waiting)
+            ]
+        dead_ids = set(dead)
+        return [j for j in job_ids if j in dead_ids]
+
+    def _look_up(self, job_ids: list[str]) -> tuple[list[str | None], set[str]]:
+        """(status of each job, ids waiting in our queues), in one round trip."""
         with self.redis.pipeline(transaction=False) as pipe:
             for queue in self.queues.values():
                 pipe.lrange(queue.key, 0, -1)
@@ -166,14 +211,8 @@ class JobQueue:
                 pipe.hget(Job.key_for(job_id), "status")
             found = pipe.execute()
         waiting = {i.decode() for ids in found[: len(self.queues)] for i in ids}
-        statuses = found[len(self.queues) :]
-        return [
-            job_id
-            for job_id, status in zip(job_ids, statuses, strict=True)
-            if status is None
-            or status.decode() not in ALIVE
-            or (status == QUEUED and job_id not in waiting)
-        ]
+        statuses = [st.decode() if st is not None else None for st in found[len(self.queues) :]]
+        return statuses, waiting
 
     def forget_failed(self, job_ids: list[str]) -> None:
         """Drop `job_ids` from every failed-job registry before they are queued again."""
