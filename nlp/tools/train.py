@@ -61,7 +61,13 @@ def inputs_hash(
     labels = labels if path is None else None
     files = training_files(path) + ([labels] if labels and labels.exists() else [])
     raw = yaml.safe_load(Path(config).read_text("utf-8")) or {}
-    sections = json.dumps({k: raw.get(k) for k in NLP_SECTIONS}, ensure_ascii=False, sort_keys=True)
+    read = {k: raw.get(k) for k in NLP_SECTIONS}
+    # Of a community the classifier reads its names only (not its station, groups or location).
+    read["communities"] = [
+        [c.get("name"), c.get("aliases") or []] if isinstance(c, dict) else c
+        for c in read["communities"] or []
+    ]
+    sections = json.dumps(read, ensure_ascii=False, sort_keys=True)
     return fingerprint(
         files,
         (
