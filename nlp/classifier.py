@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
-from nlp.features import Analysis, analyse
+from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
 from nlp.model import IntentCategoryModel, load_default_model
 from nlp.normalize import Normalized, Normalizer
@@ -59,12 +59,26 @@ class Classifier:
         self.segmenter = Segmenter(self._user_words(), str(lexicon.setting("segmenter", "auto")))
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = tuple(w.lower() for w in lexicon.roads)
+        self.known_estates = frozenset(self.communities.surface)
+        # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
+        # Chatter groups that end a complaint without a request or harm word (solved, elsewhere).
+        self.verdicts = frozenset(
+            lexicon.setting("chatter_verdicts", ("solved", "elsewhere", "sale", "lost_found"))
+        )
+        self.soft_chatter = frozenset(
+            lexicon.setting("soft_chatter", ("non_urban", "out_of_scope"))
+        )
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
         self.fire_lane_weight = float(lexicon.setting("fire_lane_weight", 3.5))
         self.rule_weight = float(lexicon.setting("rule_weight", 1.0))
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
+        self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
+        self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
+        self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
+        self.long_chars = int(lexicon.setting("long_message_chars", 120))
+        self.head_min = int(lexicon.setting("head_min_chars", 30))
         self.ask_band = (
             float(lexicon.setting("ask_low", 0.3)),
             float(lexicon.setting("ask_high", 0.7)),
@@ -81,14 +95,16 @@ class Classifier:
         """Normalise, segment and run the word lists; the input of rules and model alike."""
         norm = self.normalize(text or "")
         tokens = self.segmenter.cut(norm.text)
+        head = head_end(norm.text, self.long_chars, self.head_min)
         surface = self.communities.surface
-        # Community names become one token and numbers 0, so the model learns neither.
+        # Community names become one token and numbers 0, so the model learns neither; of a long
+        # text the model reads the head only, so length does not drown the subject.
         masked = [
             COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _DIGITS.sub("0", t)
-            for t in tokens
+            for t in (tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head))
         ]
-        model_text = _DIGITS.sub("0", norm.text)
-        return norm, tokens, analyse(norm.text, masked, self.lex, model_text)
+        model_text = _DIGITS.sub("0", norm.text[:head])
+        return norm, tokens, analyse(norm.text, masked, self.lex, model_text, head)
 
     def classify(self, text: str, group: str | None = None) -> Classification:
         """Classify one group message; `group` is the community of the group it was posted in."""
@@ -100,7 +116,14 @@ class Classifier:
             category=d.category,
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
-            place=find_place(norm, tokens, self.roads, bare=d.intent == "complaint"),
+            place=find_place(
+                norm,
+                tokens,
+                self.roads,
+                bare=d.intent == "complaint",
+                head=a.head_end,
+                known=self.known_estates,
+            ),
             confidence=round(d.p_complaint, 3),
             evidence=d.evidence,
             ask=d.intent != "status_query" and low <= d.p_complaint <= high,
@@ -119,6 +142,13 @@ class Classifier:
             intent, runner = runner, intent
         if intent == "complaint" and p_intent["complaint"] < self.min_complaint:
             intent, runner = runner, intent  # unsure: the bot asks (see `ask`) rather than files
+        p_complaint = p_intent["complaint"]
+        modelled = intent
+        intent, runner = self._in_scope(a, intent, runner)
+        weak = 0 < a.evidence_score < self.sure_evidence
+        if weak and (intent == "complaint" or modelled == "complaint" == runner):
+            # Only weak in-scope words (好像有人在搭东西): ask the sender rather than file or drop.
+            p_complaint = min(p_complaint, self.ask_band[1])
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
             a.ticket_hits
@@ -132,7 +162,66 @@ class Classifier:
             second = max((c for c in p_cat if c != category), key=p_cat.get)
             names = self.model.category_model.explain(feats, category, second, n=5)
             evidence += self._readable(a, names)[:3]
-        return _Decision(intent, p_intent["complaint"], category, tuple(dict.fromkeys(evidence)))
+        return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
+
+    def _in_scope(self, a: Analysis, intent: str, runner: str) -> tuple[str, str]:
+        """The model weighs, the evidence decides: no in-scope words, no complaint.
+
+        A complaint needs a keyword score of `min_evidence`; an out-of-scope matter (a bank, a
+        school, a bus) needs `strong_evidence` or a standard term. A standard term, or a status
+        cue beside words saying the problem goes on (多次反映, 至今未解决), makes a complaint
+        unless a chatter cue says otherwise.
+        """
+        if a.ticket_hits:
+            return intent, runner
+        score = a.evidence_score
+        strong = score >= self.strong_evidence or bool(a.standard_hits)
+        if intent == "complaint":
+            if score < self.min_evidence or (a.out_of_scope and not strong):
+                return "chatter", intent
+            if len(a.status_hits) >= 2 and not (a.complaint_hits or a.ongoing_hits):
+                # It asks about an earlier report and reports nothing anew.
+                return "status_query", intent
+            if self.verdicts.intersection(a.chatter_hits) and not (
+                a.complaint_hits or a.ongoing_hits
+            ):
+                return "chatter", intent  # 终于没有夜间施工了, 老家到处都是违建: not a case here
+            return intent, runner
+        if a.head_end < len(a.text) or "\n" in a.text:  # a long text or a titled post
+            return self._board_post(a, intent, runner, strong)
+        decisive = [g for g in a.chatter_hits if g not in self.soft_chatter]
+        if intent == "chatter" and a.status_hits and not decisive and self._asks_after_report(a):
+            return "status_query", intent  # 物业说已经上报了，城管知道了吗
+        if decisive or "?" in a.text[: a.head_end] or score < self.min_evidence:
+            return intent, runner
+        if intent == "status_query":
+            # 多次反映, 至今未解决: the problem goes on, so this reports it anew.
+            return ("complaint", intent) if a.ongoing_hits else (intent, runner)
+        # A standard term with no chatter cue and no question: a report, however it is worded.
+        if a.standard_hits and not a.out_of_scope:
+            return "complaint", intent
+        return intent, runner
+
+    def _board_post(self, a: Analysis, intent: str, runner: str, strong: bool) -> tuple[str, str]:
+        """A long post the model did not call a complaint: its subject line decides.
+
+        Rhetorical questions (到底管不管?) make no status query without two status cues; a
+        subject line naming an in-scope problem strongly, or a standard term anywhere, makes a
+        complaint unless a verdict (solved, elsewhere, a sale) says otherwise. Petition words,
+        thanks and cited rules do not veto it.
+        """
+        if intent == "status_query" and (len(a.status_hits) < 2 or a.out_of_scope):
+            intent, runner = "chatter", intent
+        if self.verdicts.intersection(a.chatter_hits) or intent == "status_query":
+            return intent, runner
+        if a.title_score >= self.strong_evidence or (a.standard_hits and strong):
+            return "complaint", intent
+        return intent, runner
+
+    def _asks_after_report(self, a: Analysis) -> bool:
+        """A status pattern (an earlier report asked about) in a question, not a status word."""
+        asked = "?" in a.text or a.text.endswith(("吗", "没", "呢"))
+        return asked and any(p.search(a.text) for p in self.lex.status_cues.patterns)
 
     def _readable(self, a: Analysis, names: list[str]) -> list[str]:
         """Feature names as words a reader can check: cue flags become the words that fired."""
@@ -174,9 +263,23 @@ class Classifier:
         return _Decision("complaint", _sigmoid(score), category, tuple(dict.fromkeys(evidence)))
 
     def _best_category(self, a: Analysis, p_cat: dict[str, float]) -> str:
-        """Keyword score plus the model's probability scaled by `category_model_weight`."""
+        """Keyword score plus the model's probability scaled by `category_model_weight`.
+
+        Only categories some keyword names are candidates: the model ranks, it does not invent.
+        """
         weight = self.model_weight
-        return max(p_cat, key=lambda c: a.category_scores.get(c, 0.0) + weight * p_cat[c])
+        named = [c for c in p_cat if c in a.category_scores] or list(p_cat)
+        best = max(named, key=lambda c: a.category_scores.get(c, 0.0) + weight * p_cat[c])
+        return self._redirect(a, best)
+
+    def _redirect(self, a: Analysis, category: str) -> str:
+        """Config `redirects`: a category named only by words in another sense goes elsewhere."""
+        hits = a.category_hits.get(category)
+        for r in self.lex.redirects:
+            if r.source == category and hits and all(w in r.only for w, _ in hits):
+                if not any(w in a.text for w in r.unless):
+                    return r.to
+        return category
 
     def _rule_override(self, a: Analysis) -> str | None:
         """A named fire lane (a keyword of weight >= fire_lane_weight) wins over every category."""
@@ -202,6 +305,17 @@ class Classifier:
         if not a or not b:
             return False
         return canonical_place(a, self.normalize) == canonical_place(b, self.normalize)
+
+
+def _head_tokens(text: str, tokens: list[str], head: int) -> list[str]:
+    """The tokens that lie in text[:head] (tokens are in order; whitespace was dropped)."""
+    out, pos = [], 0
+    for tok in tokens:
+        pos = text.find(tok, pos) + len(tok)
+        if pos > head:
+            break
+        out.append(tok)
+    return out
 
 
 def _sigmoid(x: float) -> float:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from nlp.lexicon import Lexicon
+from nlp.lexicon import OUT_OF_SCOPE, Lexicon
+
+# Cue groups read in the whole of a long text; chatter verdicts are read in its head only.
+_ANYWHERE = frozenset({"complaint", "urgent", "status", OUT_OF_SCOPE})
+# Sentence ends in normalised text (full-width punctuation is half-width there; 。 stays).
+_SENTENCE_END = re.compile(r"[。!?;\n]")
 
 
 @dataclass
@@ -23,6 +30,20 @@ class Analysis:
     chatter_hits: dict[str, list[str]] = field(default_factory=dict)
     status_score: float = 0.0
     rule_score: float = 0.0
+    head_end: int = 0  # end of the subject line and first sentence (the whole of a short text)
+    standard_hits: list[tuple[str, str]] = field(default_factory=list)  # (term, category)
+    title_score: float = 0.0  # best category score from the subject line of a long post alone
+    ongoing_hits: list[str] = field(default_factory=list)
+
+    @cached_property
+    def evidence_score(self) -> float:
+        """The best category's keyword score: how much in-scope evidence the text holds."""
+        return max(self.category_scores.values(), default=0.0)
+
+    @property
+    def out_of_scope(self) -> bool:
+        """True when the text names a government matter outside urban management."""
+        return OUT_OF_SCOPE in self.chatter_hits
 
     @property
     def cue_words(self) -> list[str]:
@@ -67,29 +88,54 @@ def _asks(text: str, end: int, asking: str) -> bool:
     return any(ch in asking for ch in text[end : end + 2])
 
 
-def analyse(text: str, tokens: list[str], lex: Lexicon, model_text: str = "") -> Analysis:
-    """Run every word list of `lex` over the normalised `text`."""
-    a = Analysis(text, tokens, model_text or text)
-    _collect(a, lex)
+def head_end(text: str, long_chars: int, min_chars: int) -> int:
+    """End of the head of a long text: its subject line (if any) plus the first sentence.
+
+    A text of at most `long_chars` chars is all head. The head is capped at `long_chars` chars
+    after the subject line; the first sentence of a text without one is at least `min_chars`.
+    """
+    if len(text) <= long_chars:
+        return len(text)
+    newline = text.find("\n")
+    start = newline + 1 if 0 <= newline < long_chars else 0
+    m = _SENTENCE_END.search(text, start + (2 if start else min_chars))
+    end = m.end() if m else len(text)
+    return min(end, start + long_chars)
+
+
+def analyse(
+    text: str, tokens: list[str], lex: Lexicon, model_text: str = "", head: int | None = None
+) -> Analysis:
+    """Run every word list of `lex` over the normalised `text` (`head`: see `head_end`)."""
+    a = Analysis(text, tokens, model_text or text, head_end=len(text) if head is None else head)
+    weights = _collect(a, lex)
     a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text))]
-    a.category_scores = {c: _score(h) for c, h in a.category_hits.items()}
+    a.category_scores = {c: _score(list(w.values())) for c, w in weights.items()}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
     return a
 
 
-def _collect(a: Analysis, lex: Lexicon) -> None:
-    """One scan of the word index, then the few regex patterns, sorted into `a`."""
+def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
+    """One scan of the word index, then the few regex patterns, sorted into `a`.
+
+    Returns category -> keyword -> weight as scored (words after the head weigh less).
+    """
     ctx = lex.context
     negations, window, asking = ctx.negations, ctx.window, ctx.asking
     again = ctx.again
     served, earlier = ctx.served, ctx.earlier
     cues: dict[str, list[str]] = {}
+    kws: list[tuple[int, int, str, str, float]] = []
+    senses: list[tuple[int, int]] = []
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
         if kind == "kw":
-            hits = a.category_hits.setdefault(name, [])
-            if (word, weight) not in hits and not negated(a.text, pos, negations, window):
-                hits.append((word, weight))
+            if not negated(a.text, pos, negations, window):
+                kws.append((pos, pos + len(word), word, name, weight))
+        elif kind == "sense":
+            senses.append((pos, pos + len(word)))
+        elif kind == "ongoing":
+            a.ongoing_hits.append(word)
         elif name == "solved" and (
             _asks(a.text, pos + len(word), asking) or _asks(a.text, pos + len(word), again)
         ):
@@ -100,10 +146,21 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
             continue  # "本月8日上报的": names an earlier report, asks for no action now
         elif name == "urgent" and _imagined(a.text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
-        elif word not in cues.setdefault(name, []):
+        elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
+    chars = set(a.text)
+    for regex, code, weight, starts in lex.keyword_regexes:
+        if starts and starts.isdisjoint(chars):
+            continue  # no char the pattern can start with: no need to run it
+        m = regex.search(a.text)
+        if m and not negated(a.text, m.start(), negations, window):
+            kws.append((m.start(), m.end(), m.group(), code, weight))
+    head = a.text[: a.head_end]
     for group in lex.cue_groups:
-        found = cues.get(group.name, []) + group.pattern_hits(a.text)
+        # In a long text the chatter verdicts (solved, thanks, notice) count in the head only:
+        # a closing 感谢 or a cited rule does not veto the problem the subject line names.
+        where = a.text if group.name in _ANYWHERE else head
+        found = cues.get(group.name, []) + group.pattern_hits(where)
         if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
             found = [h for h in found if not _imagined_hit(a.text, h, ctx)]
         if group is lex.complaint_cues:
@@ -114,12 +171,53 @@ def _collect(a: Analysis, lex: Lexicon) -> None:
             a.status_hits = found
         elif found:
             a.chatter_hits[group.name] = found
-    a.category_hits = {c: h for c, h in a.category_hits.items() if h}
+    return _keywords(a, lex, kws, senses)
 
 
-def _score(hits: list[tuple[str, float]]) -> float:
+def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, dict[str, float]]:
+    """Keep the keyword hits that are evidence; fill category and standard hits of `a`.
+
+    A keyword inside a word in another sense (罚单, 汽车乱停) or inside a longer keyword of
+    another category (占道 in 占道施工) is dropped: the longer reading wins.
+    """
+    tail = lex.context.tail
+    weights: dict[str, dict[str, float]] = {}
+    title_end = a.text.find("\n")  # a board post's subject line ends there (-1: no title)
+    in_title: dict[str, list[float]] = {}
+    longer = _covered(kws, senses) if senses or len(kws) > 1 else ()
+    for i, (start, end, word, code, weight) in enumerate(kws):
+        if i in longer:
+            continue
+        hits = a.category_hits.setdefault(code, [])
+        if (word, weight) not in hits:
+            hits.append((word, weight))
+            if word in lex.standard_terms:
+                a.standard_hits.append((word, code))
+        scored = weight if start < a.head_end else weight * tail
+        if end <= title_end:
+            in_title.setdefault(code, []).append(weight)
+        cat = weights.setdefault(code, {})
+        cat[word] = max(cat.get(word, 0.0), scored)
+    a.title_score = max((_score(w) for w in in_title.values()), default=0.0)
+    return weights
+
+
+def _covered(kws: list, senses: list) -> set[int]:
+    """Indexes of keyword hits inside a word in another sense or a longer other-category hit."""
+    out = set()
+    for i, (start, end, _, code, _) in enumerate(kws):
+        for s, e in senses:
+            if s <= start and end <= e:
+                out.add(i)
+        for s, e, _, c, _ in kws:
+            if c != code and s <= start and end <= e and e - s > end - start:
+                out.add(i)
+    return out
+
+
+def _score(weights: list[float]) -> float:
     """Category score: the best keyword plus half of the rest, so piles of weak words stay weak."""
-    weights = sorted((w for _, w in hits), reverse=True)
+    weights = sorted(weights, reverse=True)
     return weights[0] + 0.5 * sum(weights[1:3]) if weights else 0.0
 
 
@@ -128,5 +226,7 @@ def _rule_score(a: Analysis, lex: Lexicon) -> float:
     best = min(max(a.category_scores.values(), default=0.0), 5.0)
     score = best + lex.complaint_cues.weight * min(len(a.complaint_hits), 3)
     weights = lex.chatter_weights
-    score += sum(weights[name] for name in a.chatter_hits)
+    # Out of scope is a gate (see Classifier._in_scope), not a vote: a school gate can have a
+    # street vendor.
+    score += sum(weights[name] for name in a.chatter_hits if name != OUT_OF_SCOPE)
     return score

@@ -11,6 +11,9 @@ from typing import Any
 from nlp.matcher import WordIndex
 from spec.taxonomy import CATEGORY_CODES
 
+# The chatter cue group of out-of-scope government matters (config `nlp.out_of_scope`).
+OUT_OF_SCOPE = "out_of_scope"
+
 
 @dataclass(frozen=True)
 class Category:
@@ -61,6 +64,17 @@ class Context:
     again: str
     served: tuple[str, ...]
     earlier: tuple[str, ...]
+    tail: float = 0.5
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A category named only by `only` words, with none of `unless` in the text, becomes `to`."""
+
+    source: str
+    to: str
+    only: tuple[str, ...]
+    unless: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -80,13 +94,24 @@ class Lexicon:
     status_cues: CueGroup
     chatter_cues: tuple[CueGroup, ...]
     settings: Mapping[str, Any] = field(default_factory=dict)
+    standard_terms: frozenset[str] = frozenset()
+    other_senses: tuple[str, ...] = ()
+    ongoing: tuple[str, ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    keyword_patterns: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> Lexicon:
         """Build from a parsed config.yaml dict (categories, communities, nlp; others ignored)."""
         nlp = dict(raw.get("nlp") or {})
+        standard = _standard_terms(nlp.get("standard_terms") or {})
+        chatter = dict(nlp.get("chatter_cues") or {})
+        if nlp.get("out_of_scope"):
+            chatter[OUT_OF_SCOPE] = nlp["out_of_scope"]
         return cls(
-            categories=_categories(raw.get("categories") or {}),
+            categories=_categories(
+                raw.get("categories") or {}, standard, float(nlp.get("standard_term_weight", 4))
+            ),
             communities=_communities(raw.get("communities") or []),
             typos=dict(nlp.get("typos") or {}),
             bot_names=tuple(nlp.get("bot_names") or ()),
@@ -97,10 +122,16 @@ class Lexicon:
             complaint_cues=_cue_group("complaint", nlp.get("complaint_cues") or {}),
             urgent_cues=_cue_group("urgent", nlp.get("urgent_cues") or {}),
             status_cues=_cue_group("status", nlp.get("status_cues") or {}),
-            chatter_cues=tuple(
-                _cue_group(k, v or {}) for k, v in (nlp.get("chatter_cues") or {}).items()
-            ),
+            chatter_cues=tuple(_cue_group(k, v or {}) for k, v in chatter.items()),
             settings={k: v for k, v in nlp.items() if not isinstance(v, dict)},
+            standard_terms=frozenset(w.lower() for words in standard.values() for w in words),
+            other_senses=tuple(str(w).lower() for w in nlp.get("other_senses") or ()),
+            ongoing=tuple(str(w) for w in nlp.get("ongoing") or ()),
+            redirects=tuple(_redirect(r) for r in nlp.get("redirects") or ()),
+            keyword_patterns={
+                str(c): {str(p): float(w) for p, w in (ps or {}).items()}
+                for c, ps in (nlp.get("keyword_patterns") or {}).items()
+            },
         )
 
     @cached_property
@@ -111,7 +142,20 @@ class Lexicon:
             entries += [(w.lower(), ("kw", cat.code, x)) for w, x in cat.keywords.items()]
         for group in self.cue_groups:
             entries += [(w.lower(), ("cue", group.name, group.weight)) for w in group.words]
+        entries += [(w, ("sense", "", 0.0)) for w in self.other_senses]
+        entries += [(w.lower(), ("ongoing", "", 0.0)) for w in self.ongoing]
         return WordIndex(entries)
+
+    @cached_property
+    def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float, frozenset[str]], ...]:
+        """Every keyword pattern compiled, with its category, weight and the chars it can start
+        with (empty: any). Searched one by one, and only when the text holds a first char: an
+        alternation of all of them would lose the regex engine's literal prefilters."""
+        return tuple(
+            (re.compile(pattern), code, weight, first_chars(pattern))
+            for code, patterns in self.keyword_patterns.items()
+            for pattern, weight in patterns.items()
+        )
 
     @cached_property
     def context(self) -> Context:
@@ -126,6 +170,7 @@ class Lexicon:
             again=str(get("solved_undone", "又")),
             served=tuple(get("notice_served", ()) or ()),
             earlier=tuple(get("earlier_report_words", ()) or ()),
+            tail=float(get("tail_weight", 0.5)),
         )
 
     @cached_property
@@ -143,19 +188,69 @@ class Lexicon:
         return self.settings.get(key, default)
 
 
-def _categories(raw: Mapping[str, Any]) -> dict[str, Category]:
-    """Categories with their keyword weights, all from config (the taxonomy codes when absent)."""
+def first_chars(pattern: str) -> frozenset[str]:
+    """The chars a match of `pattern` must start with, or an empty set when it is not known."""
+    from re import _constants as c  # the stdlib's own parser of the pattern
+    from re import _parser
+
+    def first(items) -> set[str] | None:
+        if not items:
+            return None
+        op, arg = items[0]
+        if op is c.LITERAL:
+            return {chr(arg)}
+        if op is c.IN and all(o is c.LITERAL for o, _ in arg):
+            return {chr(a) for _, a in arg}
+        if op is c.SUBPATTERN:
+            return first(list(arg[-1]))
+        if op is c.BRANCH:
+            sets = [first(list(b)) for b in arg[1]]
+            return None if any(x is None for x in sets) else set().union(*sets)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            return first(list(arg[2]))
+        return None
+
+    try:
+        return frozenset(first(list(_parser.parse(pattern))) or ())
+    except (re.error, TypeError, ValueError):
+        return frozenset()
+
+
+def _categories(
+    raw: Mapping[str, Any], standard: Mapping[str, list[str]], weight: float
+) -> dict[str, Category]:
+    """Categories with their keyword weights, all from config (the taxonomy codes when absent).
+
+    Standard terms join their category's keywords with at least `weight`.
+    """
     out = {}
     for code in list(raw) or list(CATEGORY_CODES):
         spec = raw.get(code) or {}
-        words = spec.get("keywords") or {}
+        words = {str(w): float(x) for w, x in (spec.get("keywords") or {}).items()}
+        for term in standard.get(code, ()):
+            words[term] = max(words.get(term, 0.0), weight)
         out[code] = Category(
             code=code,
             zh=str(spec.get("zh", code)),
             urgent=bool(spec.get("urgent", code == "fire_lane_blocked")),
-            keywords={str(w): float(x) for w, x in words.items() if float(x) != 0},
+            keywords={w: x for w, x in words.items() if x != 0},
         )
     return out
+
+
+def _standard_terms(raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Category code -> its standard terms (config `nlp.standard_terms`)."""
+    return {str(code): [str(w) for w in words or ()] for code, words in raw.items()}
+
+
+def _redirect(raw: Mapping[str, Any]) -> Redirect:
+    """A Redirect from {from, to, only, unless}."""
+    return Redirect(
+        source=str(raw["from"]),
+        to=str(raw["to"]),
+        only=tuple(str(w) for w in raw.get("only") or ()),
+        unless=tuple(str(w) for w in raw.get("unless") or ()),
+    )
 
 
 def _communities(raw: list) -> tuple[Community, ...]:

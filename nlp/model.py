@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from nlp.features import Analysis
+from nlp.lexicon import OUT_OF_SCOPE
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 _PUNCT = set(" ,.!?;:'\"()[]{}<>-~、，。！？；：“”‘’（）【】《》…—·")
@@ -44,7 +45,8 @@ def cue_features(a: Analysis) -> dict[str, float]:
         if not (a.chatter_hits or a.status_hits or "?" in a.text):
             out["#kw_plain"] = out["#kw_any"]
     for name in a.chatter_hits:
-        out["#" + name] = 1.0
+        if name != OUT_OF_SCOPE:  # a gate of the classifier, not a feature
+            out["#" + name] = 1.0
     if "non_urban" in a.chatter_hits and not a.category_scores:
         # A non-urban subject (neighbour noise, lifts, heating) with no category keyword: the
         # harm words around it (天天, 烦死) do not make it a case for urban management.

@@ -143,7 +143,8 @@ class Normalizer:
         if self._bot_re is not None:
             b.sub(self._bot_re, lambda m: " ")
         b.sub(_MENTION, lambda m: " ")
-        b.sub(_SPACES, lambda m: " ")
+        # A line break survives (a board post's subject line ends there); other blanks fold.
+        b.sub(_SPACES, lambda m: "\n" if "\n" in m.group() else " ")
         b.sub(_REPEAT_PUNCT, lambda m: m.group(1))
         if self._typo_re is not None:
             b.sub(self._typo_re, lambda m: self.typos[m.group(0)])

@@ -7,28 +7,34 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
+from nlp.addresses import addresses, estate_start
 from nlp.lexicon import Community
 from nlp.normalize import Normalized
 
 _CJK = "\u4e00-\u9fff"
 _NUM = r"\d{1,3}"
 _FLOOR = "[一二三四五六七八九]楼"
+_COMPASS_ZONE = r"[东西南北]区"
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 # Heads, most specific first: numbered buildings and units, lettered zones and garage levels.
 _BUILDING = (
-    rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-])|"  # 3-2 / 3-2-101: building-unit-flat
-    rf"(?:[a-h]区|[东西南北]区|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
+    # 3-2 / 3-2-101: building-unit-flat (not a date or a time: 1-7日)
+    rf"(?<![\d-]){_NUM}-{_NUM}(?:-\d{{3,4}})?(?![\d-]|[日月号点时])|"
+    rf"(?:[a-h]区|{_COMPASS_ZONE}|[一二三四\d]期)?{_NUM}号楼(?:(?:[、和与跟到至]|一直到){_NUM}号楼)?"
     rf"(?:{_NUM}单元(?:\d{{3,4}}(?!\d))?)?|{_NUM}单元(?:\d{{3,4}}(?!\d))?"
 )
 _ZONE = r"地下车库[ab]\d层?|[ab]\d(?:车库|层)|[a-h]区|[a-h]座|\d期|[一二三四]期"
 _GATE = r"(?:小区门口|[东西南北后正侧大]门口?|单元门口?|店门口|(?:我|俺)?家门口|门口)"
 _AREA = (
-    r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头|[东西南北]区|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
+    r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头"
+    rf"|{_COMPASS_ZONE}|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
     r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
     rf"|[{_CJK}]{{2}}市场|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
     rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|小区对面|小区旁边|小区(?:的)?(?:草坪|绿地|绿化带)|马路上|马路边|路口|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
     r"|地面车位|地面停车场|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
     r"|盲道|马路牙子|马路中间|河边|花坛|阳台上|草地|主干道|公共通道|公共绿地"
     r"|消防栓(?=旁边|前|边上|附近)|学校|大厅|大堂|社区服务中心|服务中心|物业前台|隔壁工地|[1-9]楼院子"
+    r"|快递柜|丰巢柜|电线杆|路灯杆|公交站台|站台|桥下|桥洞|涵洞|河堤|岸边|公园"
 )
 # A named shop or street (全家便利店, 菜鸟驿站, 烧烤一条街): the name is the token before the word.
 _SHOP_WORD = r"便利店|驿站|超市|药店|药房|饭店|水果店|理发店|一条街|美食街|步行街|店"
@@ -103,6 +109,11 @@ _WEAK = {
     "马路牙子",
     "阳台",
     "公共绿地",
+    "电线杆",
+    "路灯杆",
+    "站台",
+    "桥下",
+    "公园",
 }
 # The whole community is no place inside it.
 _NOWHERE = {"小区里面", "小区里", "小区内"}
@@ -111,30 +122,45 @@ _SPECIFICITY = {"b": 3, "z": 3, "s": 2, "g": 2, "a": 2}
 
 
 def find_place(
-    norm: Normalized, tokens: Sequence[str] = (), roads: Iterable[str] = (), bare: bool = True
+    norm: Normalized,
+    tokens: Sequence[str] = (),
+    roads: Iterable[str] = (),
+    bare: bool = True,
+    head: int | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> str | None:
     """The most specific place expression (first on ties), as the exact original substring.
 
     With `bare` False (a message that reports nothing: chatter, a status query) a weak head on
-    its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place.
+    its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place. In a long
+    text a place in the head (`head`: its subject line and first sentence) comes first.
     """
     bounds = _token_bounds(norm.text, tokens)
+    head = len(norm.text) if head is None else head
+    titled = "\n" in norm.text
     best, best_key = None, None
-    for start, end, rank in _candidates(norm.text, bounds, roads):
+    for start, end, rank in _candidates(norm.text, bounds, roads, known, bare):
         if norm.text[start:end] in _NOWHERE or (
             not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
         ):
             continue
-        key = (rank, -start)
+        # A board post's most specific address is its longest; a group message's its first.
+        key = (start < head, rank, end - start if titled else -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
     return norm.original_span(*best).strip() if best else None
 
 
-def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
+def _candidates(
+    text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str], bare: bool = True
+):
     """(start, end, specificity) of every place expression in normalised `text`."""
     for m in _PLACE.finditer(text):
         a, b = m.span()
+        if _district(text, a):  # 江北区, 渝北区: a district, not a zone of the estate
+            if m.group("a"):
+                continue
+            a += 2
         prefix = _DROP_PREFIX.match(text, a)
         if prefix:
             a = prefix.end()
@@ -145,19 +171,42 @@ def _candidates(text: str, bounds: set[int], roads: Iterable[str]):
         rank = _SPECIFICITY[head]
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
+        if head in ("b", "z"):
+            a = estate_start(text, a, known)
+        yield a, b, rank
+    roads = tuple(roads)
+    named = None
+    # Named landmarks only where something is reported or the text is a long post.
+    for a, b, rank in addresses(text, known, named=bare or len(text) > 40):
+        if named is None:
+            named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
+        # A configured road inside a guessed name starts it (诉求人称文阳路 -> 文阳路).
+        a = max((x for x in named if a < x < b), default=a)
+        while b > a and text[b - 1] in _BAD_END:
+            b -= 1
         yield a, b, rank
     for m in _SHOP.finditer(text):
         a = _shop_start(text, m.start(), bounds)
         rel = _SHOP_REL.match(text, m.end())
         if a is not None and rel:
             yield a, _trim(text, a, rel.end(), bounds), 2
-    roads = tuple(roads)
     if roads:
         seen = set()
         for m in _road_names(roads).finditer(text):
             if m.group() not in seen:  # the first mention of each road
                 seen.add(m.group())
                 yield m.start(), _road_end(text, m.end(), roads), 3
+
+
+def _district(text: str, a: int) -> bool:
+    """True when a compass zone (北区) at `a` is the tail of a district name a name runs into."""
+    return (
+        text[a : a + 1] in ("东", "西", "南", "北")
+        and text[a + 1 : a + 2] == "区"
+        and a > 0
+        and bool(_CJK_CHAR.match(text, a - 1))
+        and not text.endswith(("小区", "社区"), 0, a)
+    )
 
 
 def _shop_start(text: str, word: int, bounds: set[int]) -> int | None:

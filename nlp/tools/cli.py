@@ -31,7 +31,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score the classifier on a labelled file; --cv K cross-validates the learned model."""
     if args.cv:
         return evaluate.cross_validate(args.config, args.cv, args.data, show_errors=args.errors)
-    return evaluate.evaluate_file(args.config, args.file, show_errors=not args.quiet)
+    return evaluate.evaluate_file(args.config, args.file, not args.quiet, args.real)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=None, help="training data for --cv (default nlp/data/train)")
     p.add_argument("--quiet", action="store_true", help="do not list misclassified lines")
     p.add_argument("--errors", action="store_true", help="with --cv: list misclassified lines")
+    p.add_argument(
+        "--real", choices=("train", "dev"), help="the real corpus split (texts rebuilt locally)"
+    )
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("train", help="train the linear model from nlp/data/train/*.tsv")
     p.add_argument("--config", default=str(DEFAULT_CONFIG))
@@ -70,6 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("augment", help="regenerate data/train/generated.tsv from the slots file")
     p.set_defaults(func=cmd_augment)
     args = parser.parse_args(argv)
-    if args.command == "evaluate" and not args.cv and not args.file:
-        parser.error("evaluate needs FILE or --cv K")
+    if args.command == "evaluate" and not (args.cv or args.file or args.real):
+        parser.error("evaluate needs FILE, --real SPLIT or --cv K")
     return args.func(args)

@@ -51,7 +51,7 @@ def test_place_is_exact_substring(clf, text, place):
         ("兴阳路公交站的站牌上贴满了小广告", "兴阳路公交站"),
         # a named shop with where at it; a shop alone or a kind of shop is no place.
         ("罗森便利店门口天天有卖水果的三轮车", "罗森便利店门口"),
-        ("丰巢快递柜旁边共享单车堆成山", None),
+        ("丰巢快递柜旁边共享单车堆成山", "快递柜旁边"),  # a landmark: a place (issue 7)
         ("菜鸟驿站旁边的电动车停得乱七八糟", "菜鸟驿站旁边"),
         ("那家烧烤店天天露天烤串，油烟太大", None),
         # more heads: 地面停车场, 地下室通道, 盲道 and 花坛 as where.
@@ -129,3 +129,37 @@ def test_lexicon_ignores_unknown_keys(small_lexicon):
 def test_bare_weak_head_is_no_place_outside_complaints(clf, text, place):
     """In chatter and status queries a bare weak head (楼道, 绿地) is a thing, not a place."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # Roads, crossings and house numbers of any city: no list of names needed.
+        ("人民路与天山路交叉口每天晚上都有烧烤摊", "人民路与天山路交叉口"),
+        ("南京路北京路口那个井盖没了好几天了", "南京路北京路口"),
+        ("福州北路96号门口堆了一大堆建筑垃圾", "福州北路96号门口"),
+        ("山东省青岛市城阳区春城路东段有人占道经营", "春城路东段"),
+        ("今天路过西门看到有人在烧树叶", "西门"),  # 路过 is no road
+        ("小区门口这条马路坑坑洼洼的", "小区门口"),  # 马路 names no road
+        # Villages with their groups, the village committee, rivers and their banks.
+        ("前刘家村二组有人在路边焚烧垃圾", "前刘家村二组"),
+        ("宋家村村委会旁边有人私搭乱建", "宋家村村委会旁边"),
+        ("白沙河南岸有人倾倒建筑垃圾", "白沙河南岸"),
+        # An estate written next to its building is part of the place, unless it is a
+        # configured community (the community field names it).
+        ("幸福家园5号楼2单元楼道堆满了杂物", "幸福家园5号楼2单元楼道"),
+        ("中海国际社区C区12号楼门口堆满了杂物", "C区12号楼门口"),
+    ],
+)
+def test_place_addresses(clf, text, place):
+    """Addresses as people write them (issue 7): the place is where, and an exact substring."""
+    c = clf.classify(text)
+    assert c.place == place
+    assert place is None or place in text
+
+
+def test_place_of_a_board_post_comes_from_its_subject(clf):
+    """A long post's subject line and first sentence hold the place of the problem."""
+    body = "我家住在这个小区十多年了。" * 8 + "另外北门外也有人摆摊。"
+    c = clf.classify("关于长城路88号门前占道经营的问题\n" + body)
+    assert (c.intent, c.category, c.place) == ("complaint", "street_vending", "长城路88号门前")

@@ -1,0 +1,223 @@
+"""Addresses as people write them: roads and crossings, house numbers, villages, rivers, estates.
+
+Names are not listed anywhere: a name is the run of word chars right before a suffix (路, 村, 河,
+小区), cut at the first function char (在, 的, 把 ...) and after any province/city/district
+prefix (山东省青岛市城阳区 is left out: a place starts at the road, village or estate).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+_CJK = "\u4e00-\u9fff"
+# Chars that never sit inside a place name: particles, pronouns, verbs of motion, measure words.
+_STOP = frozenset(
+    "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
+    "请问找路街道号楼条段根座处里外边旁左右门口该此其每各某些于因为很称诉走"
+    "都要会能可已刚将再没不别非几么进年月日时"
+)
+# Up to 8 name chars (CJK or latin, no stop char) ending where the search ends.
+_NAME_CHAR = "(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z])"
+# \Z, not $: a name never runs over the line break after a post's subject line.
+_NAME_RUN = re.compile(_NAME_CHAR + "+\\Z")
+_ADMIN = re.compile(r".*[省市区县镇乡]")
+# Words that start no place: a report's own verbs (投诉, 位于) and city names written without
+# 市 (苏州太仓景瑞四期 -> 景瑞四期); a place starts at the road, village or estate.
+_LEADING = re.compile(
+    r"(?:投诉|举报|咨询|反映|关于|位于|地处|地址|就在|住在|家住|在|"
+    r"北京|上海|天津|重庆|广州|深圳|苏州|太仓|昆山|常熟|无锡|南京|杭州|宁波|福州|厦门|海口|三亚|"
+    r"青岛|城阳|济南|武汉|成都|长沙|郑州|西安|沈阳|大连|哈尔滨|长春|合肥|南昌|南宁|昆明|贵阳|"
+    r"兰州|太原|石家庄|呼和浩特|乌鲁木齐|银川|西宁|拉萨)+"
+)
+_NAME_MAX = 6
+
+_NUMBERS = (
+    r"(?:\d{1,4}(?:-\d{1,4})?[号弄](?:[和与、及]\d{1,4}号)*(?:院|楼)?"
+    r"(?:门前|门口|旁边|附近|对面|路段)?)"
+)
+_ROAD_SUFFIX = re.compile(
+    r"(?:大道|大街|[东西南北中]路|(?<![马公道水铁线电套思网土小大主岔歧走一])路(?![过人途线费况子灯牌面程])"
+    r"|(?<![业行食条满])街(?![道办坊]))"
+)
+_ROAD_NAME = rf"{_NAME_CHAR}{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
+_ROAD_TAIL = re.compile(
+    rf"{_NUMBERS}?"
+    rf"(?:(?:[与和跟、]{_ROAD_NAME}(?:交叉口|交汇处|十字路口|路口|口)?)|(?:{_ROAD_NAME}(?:交叉口|路口|口))"
+    r"|(?:交叉口|交汇处|十字路口|路口|口))?"
+    r"(?:[东西南北]{1,2}(?:侧|角|段|边|头)|[东西南北中]段)?"
+    r"(?:公交站台?|站台|公交站)?"
+)
+_VILLAGE = re.compile(r"(?<![农乡])村(?![民里子庄镇落长委干口])")
+_VILLAGE_TAIL = re.compile(
+    rf"(?:[一二三四五六七八九十\d]{{1,3}}组|(?:村)?委会|社区)?{_NUMBERS}?"
+    r"(?:旁边?|附近|东侧|西侧|南侧|北侧|对面|后面|前面|[东西南北]头|广场|路口)?"
+)
+_RIVER = re.compile(r"河(?![流水道里])(?![南北]省)")
+_RIVER_TAIL = re.compile(
+    r"(?:[东西南北]{1,2}(?:岸|侧|边)|两岸|沿岸|岸边|河堤|堤|边|畔|桥(?:下|头)?)?"
+)
+# Estates right before a building: 阳光小区3号楼, 夏庄社区12号楼.
+_ESTATE_SUFFIXES = ("小区", "社区", "花园", "家园", "公寓", "新苑", "苑", "府", "新村", "庄园")
+# Named landmarks: a name right before one of these (金辉伯爵山小区, 跃进河工地, 万绿园正门).
+_LANDMARK = re.compile(
+    r"(?:小区|花园|家园|公寓|新村|新城|大厦|广场|市场|公园|学校|小学|中学|大学|学院|幼儿园|医院|酒店"
+    r"|宾馆|商场|超市|大桥|天桥|车站|客运站|地铁站|公交站|河道|商业街|剧院|影院|体育馆|图书馆|博物馆"
+    r"|博物院|驾校|变电站|加油站|停车场|公厕|码头|花苑|大楼|酒吧|步行街|农贸市场|(?<!政)府|苑|公馆|世家"
+    r"|(?P<weak>工地|项目|工程|正门|大门|商铺|铺面|门面|中心))"
+)
+# What joins two parts of one address: 小区南面的|河工地, 幼儿园的斜对面, 万绿园正门往北200米处.
+_LINK = re.compile(
+    r"(?:的|旁边的?|附近的?|斜?对面的?|[东西南北]{1,2}(?:面|侧|边|角)的?|门口的?|门前的?|前面的?"
+    r"|后面的?|边上的?|之间的?|往[东西南北]\d{1,4}米处?的?|[与和及、到至])?"
+)
+_NOT_ROAD = frozenset(
+    {"马路", "道路", "公路", "一路", "半路", "修路", "走路", "挖路", "水泥路", "柏油路"}
+)
+
+
+@lru_cache(maxsize=8)
+def _lengths(known: frozenset[str]) -> tuple[int, ...]:
+    """The lengths the names in `known` come in (a few), longest first."""
+    return tuple(sorted({len(k) for k in known}, reverse=True))
+
+
+def known_before(text: str, end: int, known: frozenset[str]) -> bool:
+    """True when a name in `known` ends at `end` (set lookups, not a scan of every name)."""
+    return any(text[end - n : end] in known for n in _lengths(known) if n <= end)
+
+
+def known_at(text: str, start: int, known: frozenset[str]) -> int:
+    """Length of the longest name in `known` starting at `start` (0 when none)."""
+    return next((n for n in _lengths(known) if text[start : start + n] in known), 0)
+
+
+def name_start(text: str, end: int, min_len: int = 2) -> int | None:
+    """Start of the name ending at `end` (the suffix's start), or None when there is none."""
+    run = _NAME_RUN.search(text, max(0, end - 8), end)
+    start = run.start() if run else end
+    admin = _ADMIN.match(text, start, end)
+    if admin:
+        start = admin.end()
+    lead = _LEADING.match(text, start, end)
+    if lead and lead.end() < end:
+        start = lead.end()
+    start = max(start, end - _NAME_MAX)
+    return start if end - start >= min_len else None
+
+
+def roads(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, specificity) of road addresses: 长城路与春阳路交叉口, 正阳中路118号."""
+    for m in _ROAD_SUFFIX.finditer(text):
+        start = name_start(text, m.start())
+        if start is None and m.end() - m.start() == 2 and text[m.start()] in "东西南北中":
+            start = name_start(text, m.start() + 1)  # 陕西路: 西 is part of the name
+        if start is None or text[start : m.end()] in _NOT_ROAD:
+            continue
+        tail = _ROAD_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def villages(text: str) -> Iterator[tuple[int, int, int]]:
+    """Villages and their groups: 后桃林村三组, 河套村村委会旁."""
+    for m in _VILLAGE.finditer(text):
+        start = name_start(text, m.start())
+        if start is None:
+            continue
+        tail = _VILLAGE_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def rivers(text: str) -> Iterator[tuple[int, int, int]]:
+    """Rivers and their banks: 墨水河北岸."""
+    for m in _RIVER.finditer(text):
+        start = name_start(text, m.start())
+        if start is None:
+            continue
+        tail = _RIVER_TAIL.match(text, m.end())
+        yield start, tail.end(), 3 if tail.end() > m.end() else 2
+
+
+def estate_start(text: str, start: int, known: frozenset[str] = frozenset()) -> int:
+    """Where an estate name written right before position `start` begins (else `start`).
+
+    A `known` estate (a configured community) is left out: the community field names it.
+    """
+    end = start - 1 if start > 0 and text[start - 1] == " " else start
+    if known_before(text, end, known):
+        return start
+    suffix = next((x for x in _ESTATE_SUFFIXES if text.endswith(x, 0, end)), None)
+    if suffix is None:  # an estate without a suffix (融汇半岛6期): the name run before the building
+        name = name_start(text, end, min_len=3)
+        return start if name is None or _NOT_NAME.match(text, name) else name
+    name = name_start(text, end - len(suffix), min_len=2)
+    return start if name is None else name
+
+
+# Words that start no landmark's name (今天小区, 孩子学校, 隔壁小区): time, people, deixis.
+_NOT_NAME = re.compile(
+    r"(?:今天|明天|昨天|后天|前天|周[一二三四五六日末]|上午|下午|晚上|早上|中午|最近|现在|平时|孩子|儿子|女儿"
+    r"|老家|隔壁|附近|咱们|我们|你们|他们|居民|全区|整个|哪家|这家|那家|每个|各个|一个|农村|城里)+"
+)
+
+
+def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
+    """Start of a landmark's name ending at `end`, after any time word or configured community."""
+    start = name_start(text, end)
+    if start is None:
+        return None
+    prefix = _NOT_NAME.match(text, start, end)
+    if prefix:
+        start = prefix.end()
+    # 天泰城商业街: the community is named elsewhere, the landmark is generic.
+    start += min(known_at(text, start, known), end - start)
+    return start if end - start >= 2 else None
+
+
+# A named spot right after an address, ended by a locative (金龙路|上邦百汇城出口处,
+# 山高街|青禾烤羊腿处, 国兴大道|海口洲际酒店工地): part of the same place.
+_LOCATIVE_TAIL = re.compile(
+    "(?:" + _NAME_CHAR + r"|\d){1,12}?"
+    r"(?:出口处|入口处|出口|入口|门口|门前|旁边|对面|附近|工地|路段|路口|交叉口|前面|后面|一侧|处)"
+)
+# The chars an address suffix starts with: a text holding none of them names no address.
+_PLACE_CHARS = frozenset("大东西南北中路街村河")
+_NAMED_CHARS = _PLACE_CHARS | frozenset(
+    re.sub(r"^(?:\(\?:|\(\?<!政\)|\(\?P<weak>)+", "", w)[:1] for w in _LANDMARK.pattern.split("|")
+)
+
+
+def landmarks(text: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, int]]:
+    """Named landmarks (a name before 小区, 公园, 工地 ...); configured communities are left out."""
+    for m in _LANDMARK.finditer(text):
+        start = _landmark_start(text, m.start(), known)
+        if start is not None and not known_before(text, m.end(), known):
+            # A site or a gate says little alone (理厂工程): it counts inside an address chain.
+            yield start, m.end(), 1 if m.group("weak") else 2
+
+
+def addresses(
+    text: str, known: frozenset[str] = frozenset(), named: bool = True
+) -> Iterator[tuple[int, int, int]]:
+    """Every road, village, river and (with `named`) named-landmark address in `text`, each
+    extended over the address parts that follow it (则徐大道|金辉伯爵山小区|南面的|跃进河工地)."""
+    if (_NAMED_CHARS if named else _PLACE_CHARS).isdisjoint(text):
+        return  # most group messages name no road, village, river or landmark
+    parts = [*roads(text), *villages(text), *rivers(text)]
+    parts = sorted(parts + (list(landmarks(text, known)) if named else []))
+    longest: dict[int, int] = {}
+    for a, b, _ in parts:
+        longest[a] = max(b, longest.get(a, 0))
+    for a, b, rank in parts:
+        end, links = b, 0
+        while True:
+            link = _LINK.match(text, end).end()
+            nxt = longest.get(link) or (longest.get(end) if link != end else None)
+            if not nxt or nxt <= end:
+                break
+            end, links = nxt, links + 1
+        spot = _LOCATIVE_TAIL.match(text, end)
+        if spot and rank >= 2:
+            end, links = spot.end(), links + 1
+        yield a, end, 3 if links else rank
