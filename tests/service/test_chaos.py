@@ -26,7 +26,7 @@ from tests.service import live
 
 BURST, RATE = 300, 30.0
 KILLS = ((2.0, "web"), (4.0, "scheduler"), (6.0, "redis"), (8.0, "worker"))
-DRAIN_WITHIN = 200.0
+DRAIN_WITHIN = 300.0  # a bound, not the expectation (about 1.5 min here)
 
 
 @pytest.fixture(scope="module")

@@ -51,25 +51,16 @@ def cli(service: live.LiveService, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# Each service costs a start-up; each test below asks two things of one service.
 @pytest.mark.parametrize("service", [False], indirect=True)
-def test_second_terminal_finds_the_running_service(service):
-    """Generated secrets and a non-default port: `stats` finds both without any export."""
+def test_second_terminal_finds_the_service_and_sighup_stops_it(service):
+    """Generated secrets and a non-default port: `stats` in a second terminal finds both
+    without any export. Then closing the terminal (SIGHUP): exit 0, every child stopped,
+    the run file gone."""
     assert (service.var / "secrets.env").exists()
     result = cli(service, "stats")
     assert result.returncode == 0, result.stdout + result.stderr
 
-
-def test_second_terminal_is_told_what_to_export(service):
-    """Secrets from the service's environment are not on disk: say exactly what to export."""
-    assert not (service.var / "secrets.env").exists()
-    result = cli(service, "stats")
-    assert result.returncode == 2
-    assert "export API_TOKEN=" in result.stderr and str(service.proc.pid) in result.stderr
-    assert "secrets.env" not in service.log_lines("secrets ")[0]
-
-
-def test_sighup_stops_every_child_cleanly(service):
-    """Closing the terminal: exit 0, every child stopped, the run file gone."""
     children = live.descendants(service.proc.pid)
     assert len(children) >= 6  # redis, gunicorn + 2 workers, rq worker, scheduler
     service.proc.send_signal(signal.SIGHUP)
@@ -78,9 +69,17 @@ def test_sighup_stops_every_child_cleanly(service):
     assert not (service.var / "run.env").exists()
 
 
-def test_sigkill_of_the_supervisor_takes_every_child_along(service):
-    """SIGKILL cannot be caught: the parent-death signal stops the children, and the lock
-    is free again once the last of them is gone."""
+def test_second_terminal_is_told_what_to_export_and_sigkill_takes_the_children(service):
+    """Secrets from the service's environment are not on disk: the banner does not point to
+    a file, and a second terminal is told exactly what to export. Then SIGKILL of the
+    supervisor, which cannot be caught: the parent-death signal stops every child, and the
+    lock is free once the last of them is gone."""
+    assert not (service.var / "secrets.env").exists()
+    assert "secrets.env" not in service.log_lines("secrets ")[0]
+    result = cli(service, "stats")
+    assert result.returncode == 2
+    assert "export API_TOKEN=" in result.stderr and str(service.proc.pid) in result.stderr
+
     children = live.descendants(service.proc.pid)
     service.proc.kill()
     service.proc.wait(timeout=10)
