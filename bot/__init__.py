@@ -34,7 +34,7 @@ def create_app(services: Services) -> Flask:
     from bot.actions_api import actions_bp
     from bot.api import api_bp
     from bot.bridge import bridge_bp
-    from bot.pages import pages_bp
+    from bot.desk import install_desk
     from bot.stats_api import stats_bp
     from bot.wechat import wechat_bp
     from bot.wecom import wecom_bp
@@ -43,8 +43,9 @@ def create_app(services: Services) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    for bp in (bridge_bp, api_bp, actions_bp, stats_bp, wecom_bp, wechat_bp, pages_bp):
+    for bp in (bridge_bp, api_bp, actions_bp, stats_bp, wecom_bp, wechat_bp):
         app.register_blueprint(bp)
+    install_desk(app, services)  # the web pages: ticket page, lists, statistics, reports
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})

@@ -110,6 +110,8 @@ class SecretNames(_Frozen):
     wechat_app_secret: EnvName
     wechat_token: EnvName
     wechat_encoding_aes_key: EnvName
+    # Signs the desk's session cookies and CSRF tokens; a default keeps older files valid.
+    session_secret: EnvName = "SECRET_KEY"
 
     def value(self, key: str, environ: Mapping[str, str] | None = None) -> str | None:
         """Read the secret `key` (e.g. "bridge_secret") from the environment; None if unset."""
@@ -234,6 +236,9 @@ class Config(_Frozen):
     squadrons: Annotated[list[Squadron], Field(min_length=1)]
     stations: Annotated[list[Station], Field(min_length=1)]
     communities: Annotated[list[Community], Field(min_length=1)]
+    # The desk's district-wide roles: bureau staff see everything, admins also manage.
+    bureau: list[Person] = []
+    admin: list[Person] = []
 
     _tz: ZoneInfo = PrivateAttr()
     _by_group: dict[str, Community] = PrivateAttr()
@@ -418,6 +423,9 @@ def _people_paths(config: Config) -> Iterator[tuple[str, Person]]:
     for i, station in enumerate(config.stations):
         for j, person in enumerate(station.officers):
             yield f"stations[{i}].officers[{j}]", person
+    for section in ("bureau", "admin"):
+        for i, person in enumerate(getattr(config, section)):
+            yield f"{section}[{i}]", person
 
 
 def _check_stations(config: Config) -> Iterator[Problem]:

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    LargeBinary,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -71,7 +73,10 @@ class Ticket(Base):
     """A work order; `no` is what people see (CY20261126-0001)."""
 
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("day", "seq", name="uq_tickets_day_seq"),)
+    __table_args__ = (
+        UniqueConstraint("day", "seq", name="uq_tickets_day_seq"),
+        Index("ix_tickets_station_created_at", "station", "created_at"),  # desk statistics
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -96,7 +101,7 @@ class Ticket(Base):
     reporters: Mapped[int] = mapped_column(Integer, default=1)  # neighbours reporting it; priority
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     round: Mapped[int] = mapped_column(Integer, default=0)  # bumps on every (re)assignment
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     accept_by: Mapped[datetime | None]
     resolve_by: Mapped[datetime | None]
@@ -204,3 +209,27 @@ class Question(Base):
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     answer: Mapped[str | None] = mapped_column(String(32))
+
+
+class DeskUser(Base):
+    """A desk password (roles come from config, never from this table)."""
+
+    __tablename__ = "desk_users"
+
+    userid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    updated_at: Mapped[datetime]
+
+
+class TicketPhoto(Base):
+    """A photo uploaded from the ticket page (kept in the database: every web process sees it)."""
+
+    __tablename__ = "ticket_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]

@@ -100,5 +100,7 @@ class Store:
             message = s.scalar(q)
             if message is None:
                 return None
-            replies = list(s.scalars(select(Outbox).where(Outbox.key == f"reply:{message.id}")))
+            # A doubtful complaint is answered by a question, recorded under its own key.
+            keys = (f"reply:{message.id}", f"ask:{message.id}")
+            replies = list(s.scalars(select(Outbox).where(Outbox.key.in_(keys))))
             return message, replies

@@ -17,7 +17,7 @@ from domain.db import upgrade
 from service.redis_server import EmbeddedRedis
 
 log = logging.getLogger(__name__)
-GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN")  # the service cannot run without these
+GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN", "SECRET_KEY")  # the service needs these
 WEB_WORKERS = 2
 # gunicorn 27 opens a control socket, by default the same ~/.gunicorn/gunicorn.ctl for every
 # instance on the machine; one per checkout keeps two services (or two users) apart.
@@ -116,7 +116,7 @@ def banner(env: dict, port: int, created: list[str]) -> str:
         "(API: /api/tickets, /api/outbox, /api/openapi.json)",
         f"  redis      {env['REDIS_URL']}",
         f"  database   {env['DATABASE_URL']}",
-        f"  secrets    {SECRETS_FILE} (BRIDGE_SECRET, API_TOKEN)",
+        f"  secrets    {SECRETS_FILE} (BRIDGE_SECRET, API_TOKEN, SECRET_KEY)",
     ]
     for name in created:
         lines.append(f"  generated  {name}={env[name]}")

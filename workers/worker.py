@@ -27,7 +27,7 @@ class CgbotWorker(SimpleWorker):
                 log.warning("reaper re-enqueued %s", found)
         except Exception:  # maintenance must never kill the worker
             log.exception("reaper failed")
-        for task in (timers.sweep, reports.weekly):
+        for task in (timers.sweep, reports.weekly, reports.daily, reports.monthly):
             try:
                 done = task()
                 if done:

@@ -1,0 +1,205 @@
+"""The ticket page (`/tickets/<no>`, the link in every push) and the actions taken from it.
+
+The actions go through bot.actions_api.perform, so the page, the API and the WeCom commands
+share one set of rules (domain/actions.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from bot.actions_api import ActionRequest, perform
+from bot.desk.auth import LINK_SESSION_SECONDS, current_viewer, desk_guard, services, sign_in
+from bot.desk.view import ticket_view
+from bot.signing import officer_link_problem, ticket_sig_ok
+from domain.access import Viewer, may_see_ticket, viewer_for
+from domain.actions import parse_amount
+from domain.config import UNITS
+from domain.models import Ticket, TicketPhoto
+
+log = logging.getLogger(__name__)
+ticket_bp = Blueprint("desk_ticket", __name__)
+PHOTO_MAX_BYTES = 8 * 1024 * 1024  # a phone camera JPEG, with room to spare
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif")
+FORM_OVERHEAD = 64 * 1024
+
+
+@ticket_bp.before_request
+def _room_for_a_photo():
+    # Registered before the guard: its CSRF check reads the form, and so hits the body limit.
+    if request.endpoint == "desk_ticket.ticket_action":
+        request.max_content_length = PHOTO_MAX_BYTES + FORM_OVERHEAD
+
+
+ticket_bp.before_request(desk_guard)
+
+
+def _forbidden(no: str, reason: str, text: str = "链接无效或已被改动，请从企业微信中的工单推送打开。"):
+    log.warning("%s /tickets/%s: 403 %s", request.method, no, reason)
+    return render_template("desk/message.html", title="无权查看", text=text, login=True), 403
+
+
+def _link_key() -> str | None:
+    return services().secrets.get("api_token")
+
+
+@ticket_bp.get("/tickets/<no>")
+def ticket_page(no: str):
+    """A push link signs its officer in for this ticket; `?sig=` alone opens it read-only."""
+    if request.args.get("u"):
+        return _open_push_link(no, request.args["u"])
+    viewer = current_viewer()
+    ticket = services().store.ticket(no)
+    if viewer is not None and ticket is not None:
+        if may_see_ticket(services().config, viewer, no, ticket.station):
+            return _render(ticket, viewer)
+    if not ticket_sig_ok(_link_key(), no, request.args.get("sig")):
+        # Refused before saying whether the number exists, so numbers cannot be probed.
+        return _forbidden(no, "missing or bad sig" if viewer is None else "outside the scope")
+    if ticket is None:
+        return render_template("desk/message.html", title="未找到", text=f"工单 {no} 不存在"), 404
+    return _render(ticket, None)
+
+
+def _open_push_link(no: str, userid: str):
+    problem = officer_link_problem(
+        _link_key(), no, userid, request.args.get("e"), request.args.get("sig"), time.time()
+    )
+    if problem == "expired":
+        return _forbidden(no, "expired link", "链接已过期，请打开最新的工单推送，或登录后查看。")
+    if problem or viewer_for(services().config, userid) is None:
+        return _forbidden(no, "missing or bad sig")
+    signed = current_viewer()
+    if signed is None or signed.userid != userid:  # keep a fuller desk session of the same person
+        sign_in(userid, "link", ticket=no, seconds=LINK_SESSION_SECONDS)
+    log.info("ticket %s: push link opened by %s", no, userid)
+    # Without the signature in the address bar it cannot leak through screenshots or Referer.
+    return redirect(url_for("desk_ticket.ticket_page", no=no))
+
+
+def _render(ticket: Ticket, viewer: Viewer | None):
+    view = ticket_view(services(), ticket, viewer)
+    return render_template("desk/ticket.html", v=view, viewer=viewer, units=UNITS)
+
+
+@ticket_bp.post("/tickets/<no>/act")
+def ticket_action(no: str):
+    """A form post from the page: the signed-in person acts, with the same rules as in chat."""
+    viewer = current_viewer()
+    ticket = services().store.ticket(no)
+    if viewer is None or ticket is None:
+        return _forbidden(no, "not signed in" if viewer is None else "unknown ticket")
+    if not may_see_ticket(services().config, viewer, no, ticket.station):
+        return _forbidden(no, f"{viewer.userid} outside the scope")
+    try:
+        req = _action_request(viewer, ticket)
+    except ValueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("desk_ticket.ticket_page", no=no))
+    status, body = perform(no, req)
+    if status != 200:
+        _drop_photos(req.photos)
+    flash(body.get("message") or body.get("error"), "ok" if status == 200 else "error")
+    return redirect(url_for("desk_ticket.ticket_page", no=no))
+
+
+def _action_request(viewer: Viewer, ticket: Ticket) -> ActionRequest:
+    form = request.form
+    action = form.get("action", "")
+    note = form.get("note", "").strip()
+    photos = []
+    if action == "resolve":
+        note = _with_amount(note, form.get("amount", "").strip(), form.get("unit", ""))
+        photos = _store_photo(ticket, viewer.userid)
+    try:
+        return ActionRequest(
+            actor=viewer.userid,
+            action=action,
+            note=note,
+            target=form.get("target") or None,
+            photos=photos,
+        )
+    except ValueError:
+        _drop_photos(photos)
+        raise ValueError("请选择有效的操作") from None
+
+
+def _with_amount(note: str, amount: str, unit: str) -> str:
+    """The note as the chat command would read it: the amount from the form joins the note."""
+    if not amount:
+        return note
+    try:
+        value = float(amount)
+    except ValueError:
+        raise ValueError("数量必须是数字") from None
+    if not 0 < value < 10_000_000 or unit not in UNITS:
+        raise ValueError("请填写正确的数量和单位")
+    if parse_amount(note)[0] is not None:
+        return note  # the officer wrote the amount in the note already
+    return f"{note or '已处置'}，共{value:g}{unit}"
+
+
+def _store_photo(ticket: Ticket, userid: str) -> list[dict]:
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return []
+    if upload.mimetype not in PHOTO_TYPES:
+        raise ValueError("只能上传照片（JPEG、PNG、WebP、HEIC）")
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    if not data or len(data) > PHOTO_MAX_BYTES:
+        raise ValueError("照片为空或超过 8 MB")
+    with services().store.session() as s:
+        row = TicketPhoto(
+            ticket_id=ticket.id,
+            content_type=upload.mimetype,
+            data=data,
+            size=len(data),
+            uploaded_by=userid,
+            uploaded_at=services().clock(),
+        )
+        s.add(row)
+        s.flush()
+        log.info("ticket %s: photo %d uploaded by %s (%d bytes)", ticket.no, row.id, userid, len(data))
+        return [{"photo_id": row.id}]
+
+
+def _drop_photos(photos: list[dict]) -> None:
+    ids = [p["photo_id"] for p in photos if "photo_id" in p]
+    if ids:
+        with services().store.session() as s:
+            for row in s.scalars(select(TicketPhoto).where(TicketPhoto.id.in_(ids))):
+                s.delete(row)
+
+
+@ticket_bp.get("/desk/photos/<int:photo_id>")
+def photo(photo_id: int):
+    """An uploaded photo, for whoever may see its ticket."""
+    viewer = current_viewer()
+    with services().store.session() as s:
+        row = s.execute(
+            select(TicketPhoto.data, TicketPhoto.content_type, Ticket.no, Ticket.station)
+            .join(Ticket, Ticket.id == TicketPhoto.ticket_id)
+            .where(TicketPhoto.id == photo_id)
+        ).one_or_none()
+    if viewer is None or row is None:
+        return _forbidden(f"photo {photo_id}", "photo not visible")
+    if not may_see_ticket(services().config, viewer, row.no, row.station):
+        return _forbidden(row.no, f"photo {photo_id} outside the scope")
+    headers = {
+        "Content-Type": row.content_type,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    }
+    return current_app.response_class(row.data, headers=headers)
