@@ -44,7 +44,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"2026年11月", "2026-11-23 至 2026-11-29" or "2026年11月26日"."""
+        """ "2026年11月", "2026-11-23 至 2026-11-29" or "2026年11月26日"."""
         if self.kind == "monthly":
             return f"{self.start.year}年{self.start.month}月"
         if self.kind == "weekly":
@@ -109,7 +109,10 @@ def paragraph(fig: Figures, config, period: Period, scope_label: str) -> str:
         text += "，其中" + "，".join(phrases)
     text += "。"
     timely = []
-    accept, resolve = rate(fig.accepted_on_time, fig.accepted), rate(fig.resolved_on_time, fig.resolved)
+    accept, resolve = (
+        rate(fig.accepted_on_time, fig.accepted),
+        rate(fig.resolved_on_time, fig.resolved),
+    )
     if accept is not None:
         timely.append(f"按时接单率{accept:.1%}")
     if resolve is not None:

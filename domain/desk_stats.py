@@ -137,7 +137,9 @@ def percentiles(s: Session, where, value) -> dict[float, float | None]:
     if s.get_bind().dialect.name == "postgresql":
         cols = [func.percentile_cont(p).within_group(value) for p in PERCENTILES]
         row = s.execute(select(*cols).where(where)).one()
-        return {p: (float(v) if v is not None else None) for p, v in zip(PERCENTILES, row)}
+        return {
+            p: (float(v) if v is not None else None) for p, v in zip(PERCENTILES, row, strict=True)
+        }
     n = s.scalar(select(func.count()).where(where))
     return {p: _offset_percentile(s, where, value, n, p) for p in PERCENTILES}
 

@@ -69,7 +69,10 @@ def by_category(fig: Figures, config) -> Table:
             ]
         )
     return Table(
-        "category", "按类别", ["类别", "受理（起）", "反映（次）", "办结（件）", "处置量", "单位"], rows
+        "category",
+        "按类别",
+        ["类别", "受理（起）", "反映（次）", "办结（件）", "处置量", "单位"],
+        rows,
     )
 
 

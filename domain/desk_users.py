@@ -9,7 +9,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.models import DeskUser
 
-HASH_METHOD = "scrypt"  # werkzeug's memory-hard default, named so a library upgrade cannot weaken it
+HASH_METHOD = (
+    "scrypt"  # werkzeug's memory-hard default, named so a library upgrade cannot weaken it
+)
 MIN_PASSWORD_CHARS = 10
 # Checked when the userid has no password, so a wrong userid costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password", method=HASH_METHOD)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
-    LargeBinary,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,

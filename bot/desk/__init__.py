@@ -55,4 +55,6 @@ def _csrf_refused(exc: CSRFError):
     from flask import request
 
     log.warning("%s %s: 400 CSRF %s", request.method, request.path, exc.description)
-    return render_template("desk/message.html", title="请求已失效", text="页面已过期，请刷新后重试。"), 400
+    return render_template(
+        "desk/message.html", title="请求已失效", text="页面已过期，请刷新后重试。"
+    ), 400

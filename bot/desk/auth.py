@@ -133,7 +133,9 @@ def login():
     with services().store.session() as s:
         ok = password_ok(s, userid, password) and viewer is not None
     if not ok:
-        log.warning("desk login %s from %s: 401 wrong userid or password", userid, request.remote_addr)
+        log.warning(
+            "desk login %s from %s: 401 wrong userid or password", userid, request.remote_addr
+        )
         return _login_page(nxt, "账号或密码错误。", 401)
     limiter.succeeded(userid)
     sign_in(userid, "password")

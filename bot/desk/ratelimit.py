@@ -25,9 +25,10 @@ class SignInLimiter:
         keys = (f"desk:signin:acct:{account}", f"desk:signin:addr:{address}")
         pipe = self.redis.pipeline()
         for key in keys:
+            # SET NX EX starts the window once; INCR keeps the TTL (EXPIRE NX needs Redis 7).
+            pipe.set(key, 0, ex=self.window, nx=True)
             pipe.incr(key)
-            pipe.expire(key, self.window, nx=True)
-        counts = pipe.execute()[0::2]
+        counts = pipe.execute()[1::2]
         return counts[0] <= self.per_account and counts[1] <= self.per_address
 
     def succeeded(self, account: str) -> None:

@@ -37,7 +37,9 @@ def report_page(period: str):
         return forbidden(str(exc))
     today = services().clock().astimezone(config.tz).date()
     bounds = (
-        period_containing(period, day, config.tz) if day else previous_period(period, today, config.tz)
+        period_containing(period, day, config.tz)
+        if day
+        else previous_period(period, today, config.tz)
     )
     with services().store.session() as s:
         fig = figures(s, config, bounds.start, bounds.end, chosen.stations(config))

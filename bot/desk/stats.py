@@ -34,7 +34,9 @@ def _load():
         chosen = scope(args, config, g.viewer)
     except BadParam as exc:
         log.warning("%s %s: 400 %s", request.method, request.path, exc)
-        page = render_template("desk/message.html", title="参数错误", text=str(exc), viewer=g.viewer)
+        page = render_template(
+            "desk/message.html", title="参数错误", text=str(exc), viewer=g.viewer
+        )
         return None, (page, 400)
     except PermissionError as exc:
         return None, forbidden(str(exc))
@@ -55,7 +57,7 @@ def _with_pick(args) -> dict:
 
 
 def heading(chosen: Scope, start, end) -> str:
-    """"城阳街道中队 2026-11-01 至 2026-11-30"."""
+    """ "城阳街道中队 2026-11-01 至 2026-11-30"."""
     last = (end - timedelta(days=1)).date()
     span = f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} 至 {last:%Y-%m-%d}"
     return f"{chosen.label(services().config)} {span}"
@@ -105,7 +107,9 @@ def _charts(fig: Figures, config) -> dict:
             "labels": [config.station(c).name if config.station(c) else c for c, _ in stations],
             "values": [n for _, n in stations],
         },
-        "satisfaction": [{"name": names.get(k, k), "value": n} for k, n in fig.satisfaction.items()],
+        "satisfaction": [
+            {"name": names.get(k, k), "value": n} for k, n in fig.satisfaction.items()
+        ],
     }
 
 

@@ -46,7 +46,9 @@ def _room_for_a_photo():
 ticket_bp.before_request(desk_guard)
 
 
-def _forbidden(no: str, reason: str, text: str = "链接无效或已被改动，请从企业微信中的工单推送打开。"):
+def _forbidden(
+    no: str, reason: str, text: str = "链接无效或已被改动，请从企业微信中的工单推送打开。"
+):
     log.warning("%s /tickets/%s: 403 %s", request.method, no, reason)
     return render_template("desk/message.html", title="无权查看", text=text, login=True), 403
 
@@ -171,7 +173,9 @@ def _store_photo(ticket: Ticket, userid: str) -> list[dict]:
         )
         s.add(row)
         s.flush()
-        log.info("ticket %s: photo %d uploaded by %s (%d bytes)", ticket.no, row.id, userid, len(data))
+        log.info(
+            "ticket %s: photo %d uploaded by %s (%d bytes)", ticket.no, row.id, userid, len(data)
+        )
         return [{"photo_id": row.id}]
 
 

@@ -1,0 +1,176 @@
+"""Every role sees what it may, through the real routes: pages, exports and the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.desk.conftest import PASSWORD, csrf_token, login, signed_in
+
+# zhangqinli: officer of ST01 (the ticket's station); yupengfei: officer of ST02, same squadron;
+# zhaobingquan: leader of 城阳 (the ticket's squadron); goujunfeng: leader of 流亭;
+# ju_liwei: bureau; desk_admin: admin.
+SEES_TICKET = [
+    ("zhangqinli", True),
+    ("yupengfei", False),
+    ("zhaobingquan", True),
+    ("cy_duty", True),
+    ("goujunfeng", False),
+    ("ju_liwei", True),
+    ("desk_admin", True),
+]
+
+
+@pytest.mark.parametrize(("userid", "sees"), SEES_TICKET)
+def test_ticket_page_and_list_follow_the_scope(app, passwords, ticket_no, userid, sees):
+    """The ticket page opens and the list shows the ticket exactly for the roles in scope."""
+    client = signed_in(app, userid, passwords)
+    page = client.get(f"/tickets/{ticket_no}")
+    assert page.status_code == (200 if sees else 403)
+    listing = client.get("/desk").get_data(as_text=True)
+    assert (ticket_no in listing) is sees
+
+
+@pytest.mark.parametrize(
+    ("userid", "query", "status"),
+    [
+        ("zhangqinli", "", 200),
+        ("zhangqinli", "station=ST01", 200),
+        ("zhangqinli", "station=ST02", 403),
+        ("zhangqinli", "squadron=chengyang", 403),
+        ("zhangqinli", "scope=district", 403),
+        ("zhaobingquan", "squadron=chengyang", 200),
+        ("zhaobingquan", "station=ST02", 200),
+        ("zhaobingquan", "squadron=liuting", 403),
+        ("zhaobingquan", "scope=district", 403),
+        ("ju_liwei", "scope=district", 200),
+        ("ju_liwei", "squadron=liuting", 200),
+        ("ju_liwei", "squadron=nowhere", 400),
+        ("ju_liwei", "from=11/01", 400),
+        ("ju_liwei", "date=11/01", 400),
+    ],
+)
+def test_statistics_scope_by_role(app, passwords, ticket_no, userid, query, status):
+    """Statistics, Excel and CSV answer only for scopes inside the role's own."""
+    client = signed_in(app, userid, passwords)
+    paths = ("/desk/stats", "/desk/stats.xlsx", "/desk/stats.csv", "/desk/reports/monthly")
+    for path in paths:
+        if query.split("=")[0] in ("from", "date") and (query[0] == "f") != ("stats" in path):
+            continue  # from/to belong to statistics, date to reports
+        assert client.get(f"{path}?{query}").status_code == status, path
+
+
+def test_list_filters_outside_the_scope_are_refused(app, passwords, ticket_no):
+    """An officer cannot list another station by filtering for it; bad filters are 400."""
+    client = signed_in(app, "zhangqinli", passwords)
+    assert client.get("/desk?station=ST02").status_code == 403
+    assert client.get("/desk?status=flying").status_code == 400
+    assert client.get("/desk?from=2026-13-01").status_code == 400
+    assert client.get("/desk?page=x").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("userid", "status"),
+    [("zhangqinli", 403), ("zhaobingquan", 403), ("ju_liwei", 403), ("desk_admin", 200)],
+)
+def test_admin_pages_are_for_admins(app, passwords, userid, status):
+    """Failed sends and desk users: admins only; the configuration is for every role."""
+    client = signed_in(app, userid, passwords)
+    assert client.get("/desk/admin/outbox").status_code == status
+    assert client.get("/desk/admin/users").status_code == status
+    assert client.get("/desk/config").status_code == 200
+
+
+def test_only_officers_and_leaders_get_actions(app, passwords, ticket_no):
+    """The bureau sees the ticket but has no buttons (as in chat, it cannot act)."""
+    bureau = signed_in(app, "ju_liwei", passwords)
+    page = bureau.get(f"/tickets/{ticket_no}").get_data(as_text=True)
+    assert "do-accept" not in page
+    leader = signed_in(app, "zhaobingquan", passwords)
+    assert 'id="do-accept"' in leader.get(f"/tickets/{ticket_no}").get_data(as_text=True)
+
+
+def test_pages_need_a_sign_in(client, ticket_no):
+    """Without a session the desk redirects to the sign-in form; the ticket page is a 403."""
+    resp = client.get("/desk/stats?from=2026-11-01")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/desk/login?next=")
+    assert client.get(f"/tickets/{ticket_no}").status_code == 403
+
+
+def test_a_desk_session_does_not_open_the_api(app, passwords, ticket_no):
+    """The JSON API stays for machines with the bearer token: a signed-in cookie is not enough."""
+    client = signed_in(app, "ju_liwei", passwords)
+    assert client.get("/api/tickets").status_code == 401
+    assert client.get("/api/stats").status_code == 401
+    assert client.post(f"/api/tickets/{ticket_no}/actions", json={}).status_code == 401
+
+
+def test_login_is_rate_limited_per_account(app, passwords, redis):
+    """Five wrong passwords lock the account for the window, even for the right password."""
+    passwords("zhaobingquan")
+    client = app.test_client()
+    for _ in range(5):
+        assert login(client, "zhaobingquan", "wrong password").status_code == 401
+    resp = login(client, "zhaobingquan", PASSWORD)
+    assert resp.status_code == 429 and "尝试次数过多" in resp.get_data(as_text=True)
+    assert login(client, "ju_liwei", "wrong password").status_code == 401  # others unaffected
+
+
+def test_login_is_rate_limited_per_address(app, passwords, redis):
+    """One address trying many accounts is stopped after 20 attempts."""
+    client = app.test_client()
+    for i in range(20):
+        assert login(client, f"nobody{i}", "x").status_code == 401
+    assert login(client, "ju_liwei", "x").status_code == 429
+
+
+def test_limit_is_shared_between_web_processes(app, make_app, passwords, redis):
+    """The counts live in Redis: a second app (another gunicorn worker) sees them."""
+    passwords("zhaobingquan")
+    first = app.test_client()
+    for _ in range(5):
+        login(first, "zhaobingquan", "wrong password")
+    from tests.conftest import TEST_SECRETS
+
+    other = make_app(dict(TEST_SECRETS)).test_client()
+    assert login(other, "zhaobingquan", PASSWORD).status_code == 429
+
+
+def test_login_form_needs_its_csrf_token(client, passwords):
+    """A sign-in post without the form's token is refused before the password is looked at."""
+    passwords("zhaobingquan")
+    resp = client.post("/desk/login", data={"userid": "zhaobingquan", "password": PASSWORD})
+    assert resp.status_code == 400
+
+
+def test_unknown_or_unset_password_fails_alike(client, passwords):
+    """A userid without a password and one not in config get the same answer."""
+    a = login(client, "zhaobingquan", PASSWORD)
+    b = login(client, "stranger", PASSWORD)
+    assert a.status_code == b.status_code == 401
+    assert "账号或密码错误" in a.get_data(as_text=True)
+
+
+def test_logout_ends_the_session(app, passwords):
+    """After signing out the desk asks for a sign-in again."""
+    client = signed_in(app, "ju_liwei", passwords)
+    token = csrf_token(client, "/desk")
+    assert client.post("/desk/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/desk").status_code == 302
+
+
+def test_session_cookie_is_httponly(app, passwords):
+    """The session cookie cannot be read by page scripts (Secure only on https public URLs)."""
+    passwords("ju_liwei")
+    client = app.test_client()
+    resp = login(client, "ju_liwei")
+    cookie = [h for h in resp.headers.getlist("Set-Cookie") if h.startswith("cgbot_desk=")][0]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_next_cannot_leave_the_site(client, passwords):
+    """`next` only leads to our own pages."""
+    passwords("ju_liwei")
+    token = csrf_token(client)
+    data = {"userid": "ju_liwei", "password": PASSWORD, "csrf_token": token}
+    resp = client.post("/desk/login?next=//evil.example/x", data=data)
+    assert resp.headers["Location"] == "/desk"
