@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Computed,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -113,6 +115,12 @@ class Ticket(Base):
     satisfaction: Mapped[str | None] = mapped_column(
         String(16)
     )  # satisfied | unsatisfied | timeout
+    # resolution["amount"] and ["unit"], computed by the database (migration 0002 gives each
+    # dialect its own expression) so statistics sum them without parsing JSON row by row.
+    amount: Mapped[float | None] = mapped_column(
+        Float, Computed("CAST(resolution ->> 'amount' AS double precision)")
+    )
+    unit: Mapped[str | None] = mapped_column(String(8), Computed("resolution ->> 'unit'"))
 
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", viewonly=True)
