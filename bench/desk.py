@@ -28,11 +28,11 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from bot import Services, create_app  # noqa: E402
 from bot.intake import Intake  # noqa: E402
-from bot.secrets import Secrets  # noqa: E402
 from domain.config import load_config  # noqa: E402
 from domain.db import make_engine, upgrade  # noqa: E402
 from domain.desk_users import set_password  # noqa: E402
 from domain.models import Ticket  # noqa: E402
+from domain.secrets import Secrets  # noqa: E402
 from domain.store import Store  # noqa: E402
 from service.redis_server import EmbeddedRedis  # noqa: E402
 from workers.queues import JobQueue  # noqa: E402

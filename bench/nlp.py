@@ -14,7 +14,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path("/work/shared/data/dev_messages.jsonl")
+DEFAULT_DATA = ROOT / "nlp" / "data" / "eval" / "dev_messages.jsonl"
 COLD_START = (
     "import time; t = time.perf_counter(); import nlp; "
     "c = nlp.load_classifier({config!r}); c.classify('8号楼后面消防通道被车堵了'); "
@@ -67,6 +67,7 @@ def main() -> None:
     from nlp.segment import CACHE_DIR, _import_jieba
 
     jieba = _import_jieba()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # absent on a fresh clone
     jieba.dt.tmp_dir = str(CACHE_DIR)  # keep jieba's cache in the project, not /tmp
     jieba.initialize()
     ours = rate(clf.classify, texts)

@@ -19,14 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
-from bot import Services, create_app  # noqa: E402
-from bot.intake import Intake  # noqa: E402
-from bot.secrets import Secrets  # noqa: E402
-from bot.senders import build_senders  # noqa: E402
-from bot.signing import signed_headers  # noqa: E402
-from domain.config import Config  # noqa: E402
+from app.compose import classifier_for, secrets_for, web_services, worker_runtime  # noqa: E402
+from bot import create_app  # noqa: E402
+from channels.signing import signed_headers  # noqa: E402
+from domain.config import load_config  # noqa: E402
 from domain.db import make_engine, upgrade  # noqa: E402
 from domain.store import Store  # noqa: E402
 from service.redis_server import EmbeddedRedis  # noqa: E402
@@ -46,25 +42,14 @@ ENV = {"BRIDGE_SECRET": "bench-secret", "API_TOKEN": "bench-token"}
 
 def build(tmp: Path, redis_url: str):
     """Services for the web side and an installed runtime for the worker side."""
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    config = Config.from_mapping(raw)
+    config = load_config(ROOT / "config.yaml")
     url = f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)
     store = Store(make_engine(url))
     queue = JobQueue(connect(redis_url))
-    secrets = Secrets(config.secrets.model_dump(), ENV)
-    from nlp import Classifier, Lexicon
-
-    runtime.install(
-        runtime.Runtime(
-            config,
-            store,
-            queue,
-            Classifier(Lexicon.from_mapping(raw)),
-            build_senders(config, secrets),
-        )
-    )
-    return create_app(Services(config, secrets, store, Intake(store, queue))), config, queue
+    secrets = secrets_for(config, ENV)
+    runtime.install(worker_runtime(config, secrets, store, queue, classifier_for(config)))
+    return create_app(web_services(config, secrets, store, queue)), config, queue
 
 
 def post_all(client, config, n: int) -> list[float]:

@@ -10,12 +10,21 @@ from datetime import UTC, datetime
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.actions_api import actions_bp
+from bot.api import api_bp
+from bot.bridge import bridge_bp
+from bot.desk import install_desk
 from bot.intake import Intake
-from bot.secrets import Secrets
+from bot.openapi import openapi_bp
+from bot.stats_api import stats_bp
+from bot.wechat import wechat_bp
+from bot.wecom import wecom_bp
 from domain.config import Config
+from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)
+BLUEPRINTS = (bridge_bp, api_bp, openapi_bp, actions_bp, stats_bp, wecom_bp, wechat_bp)
 
 
 @dataclass
@@ -31,21 +40,13 @@ class Services:
 
 def create_app(services: Services) -> Flask:
     """The Flask app serving the callbacks, the bridge endpoint and the API."""
-    from bot.actions_api import actions_bp
-    from bot.api import api_bp
-    from bot.bridge import bridge_bp
-    from bot.desk import install_desk
-    from bot.stats_api import stats_bp
-    from bot.wechat import wechat_bp
-    from bot.wecom import wecom_bp
-
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.config.service.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["cgbot"] = services
-    for bp in (bridge_bp, api_bp, actions_bp, stats_bp, wecom_bp, wechat_bp):
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    install_desk(app, services)  # the web pages: ticket page, lists, statistics, reports
+    install_desk(app, services)  # the web pages (bot/desk): ticket page, lists, statistics, reports
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})

@@ -12,6 +12,7 @@ from bot.api import require_token, ticket_json
 from domain import actions
 from domain.lifecycle import IllegalTransition
 from domain.models import Ticket
+from domain.officer_actions import BY_VERB
 from domain.tickets import TicketDesk
 from workers.timers import after_commit
 
@@ -26,27 +27,20 @@ class ActionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     actor: str = Field(min_length=1, max_length=64, description="officer or leader userid")
-    action: str = Field(pattern="^(accept|arrive|resolve|transfer|return|escalate)$")
+    action: str = Field(pattern=f"^({'|'.join(BY_VERB)})$", description="domain/officer_actions")
     note: str = Field(default="", max_length=500, description="resolution, reason")
     target: str | None = Field(default=None, max_length=64, description="transfer: name/userid")
     photos: list[dict] = Field(default_factory=list, description="resolve: photo references")
 
 
 def _run(desk: TicketDesk, ticket: Ticket, req: ActionRequest) -> str:
-    if req.action == "accept":
-        return actions.accept(desk, ticket, req.actor)
-    if req.action == "arrive":
-        return actions.arrive(desk, ticket, req.actor)
+    wants = BY_VERB[req.action].argument
+    argument = (req.target or "") if wants == "target" else req.note if wants else ""
+    text = actions.perform(desk, ticket, req.action, req.actor, argument)
     if req.action == "resolve":
-        text = actions.resolve(desk, ticket, req.actor, req.note)
         for photo in req.photos:
             actions.attach_photo(desk, ticket, req.actor, photo)
-        return text
-    if req.action == "transfer":
-        return actions.transfer(desk, ticket, req.actor, req.target or "")
-    if req.action == "return":
-        return actions.return_ticket(desk, ticket, req.actor, req.note)
-    return actions.escalate(desk, ticket, req.actor, req.note)
+    return text
 
 
 @actions_bp.post("/tickets/<no>/actions")

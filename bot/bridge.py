@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.message import IncomingMessage
-from bot.signing import verify
+from channels.signing import verify
 
 log = logging.getLogger(__name__)
 bridge_bp = Blueprint("bridge", __name__)

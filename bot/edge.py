@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # China has no daylight saving time: a fixed offset is exact and needs no tz database.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-# What wechatpy raises for a well-signed but malformed payload (measured, see stack-notes.md):
+# What wechatpy raises for a well-signed but malformed payload (measured, see docs/stack-notes.md):
 # bad base64, bad padding, bad length prefix, wrong corp/app id, broken or entity-laden XML,
 # XML without MsgType/Event, or fields of the wrong shape.
 BAD_PAYLOAD_ERRORS = (

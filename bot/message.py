@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-CHANNELS = ("bridge", "wecom", "wechat")
-
 
 @dataclass(frozen=True)
 class IncomingMessage:
     """A message as the bot received it, whatever the channel."""
 
-    channel: str  # one of CHANNELS
+    channel: str  # "bridge", "wecom" or "wechat"
     msg_id: str  # the channel's own id; unique per channel
     sender_id: str  # WeChat id / WeCom userid / official-account openid: never shown to others
     sender_name: str  # display name, the only identity officers and groups see

@@ -2,7 +2,7 @@
 
 import logging
 
-from bot.wiring import build_app
+from app.compose import build_app
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = build_app()

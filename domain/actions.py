@@ -1,4 +1,7 @@
-"""What officers and leaders do to a ticket, with the permission rules; used by chat and API."""
+"""What officers and leaders do to a ticket, with the permission rules; used by chat and API.
+
+Which actions exist, their Chinese names and arguments: domain/officer_actions.py.
+"""
 
 from __future__ import annotations
 
@@ -168,3 +171,18 @@ def attach_photo(desk: TicketDesk, ticket: Ticket, actor: str, photo: dict) -> s
     ticket.resolution = resolution  # reassign: JSON columns track replacement, not mutation
     desk.event(ticket, actor, "photo", ticket.status, ticket.status, "附现场照片")
     return texts.fmt(texts.PHOTO_OK, no=ticket.no)
+
+
+def perform(desk: TicketDesk, ticket: Ticket, verb: str, actor: str, argument: str = "") -> str:
+    """Run the officer action `verb` (a row of OFFICER_ACTIONS) with its argument; the reply."""
+    return RUNS[verb](desk, ticket, actor, argument)
+
+
+RUNS = {  # verb -> run(desk, ticket, actor, argument); one entry per row of OFFICER_ACTIONS
+    "accept": lambda desk, ticket, actor, _: accept(desk, ticket, actor),
+    "arrive": lambda desk, ticket, actor, _: arrive(desk, ticket, actor),
+    "resolve": resolve,
+    "transfer": transfer,
+    "return": return_ticket,
+    "escalate": escalate,
+}

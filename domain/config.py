@@ -24,27 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-# The 15 codes of /work/shared/spec/taxonomy.yaml; the spec lives outside the repo, so the
-# tuple is copied here and the config must list exactly these.
-CATEGORY_CODES = (
-    "fire_lane_blocked",
-    "illegal_construction",
-    "clutter",
-    "garbage",
-    "dog_nuisance",
-    "stray_dog",
-    "green_damage",
-    "nonmotor_parking",
-    "street_vending",
-    "outdoor_bbq",
-    "illegal_ads",
-    "ground_lock",
-    "live_poultry",
-    "construction_nuisance",
-    "other",
-)
+from spec.taxonomy import CATEGORY_CODES
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNITS = ("处", "平方米", "辆", "只", "张", "起")
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -112,11 +94,6 @@ class SecretNames(_Frozen):
     wechat_encoding_aes_key: EnvName
     # Signs the desk's session cookies and CSRF tokens; a default keeps older files valid.
     session_secret: EnvName = "SECRET_KEY"
-
-    def value(self, key: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """Read the secret `key` (e.g. "bridge_secret") from the environment; None if unset."""
-        env = os.environ if environ is None else environ
-        return env.get(getattr(self, key)) or None
 
 
 class Channels(_Frozen):
@@ -305,11 +282,6 @@ class Config(_Frozen):
         community = self.community_named(name)
         return self._stations[community.station] if community else None
 
-    def station_officers(self, code: str) -> tuple[Person, ...]:
-        """The officers of a station (empty for an unknown code)."""
-        station = self.station(code)
-        return tuple(station.officers) if station else ()
-
     def officer(self, userid: str) -> Person | None:
         """Anyone known by WeCom userid: station officer, squadron leader or duty officer."""
         return self._people.get(userid)
@@ -334,8 +306,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    return Config.from_mapping(data)
+        raise ConfigError(f"{path}: invalid YAML{_yaml_where(exc)}") from None
+    try:
+        return Config.from_mapping(data)
+    except ConfigError as exc:  # every message starts with the file, whoever prints it
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """` at line L, column C: problem` on one line (PyYAML's own text spans several)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where}: {problem}"
 
 
 def _format_errors(exc: ValidationError) -> str:
@@ -381,7 +364,7 @@ def _check_references(config: Config) -> Iterator[Problem]:
 def _check_categories(categories: dict[str, Category]) -> Iterator[Problem]:
     for code in categories:
         if code not in CATEGORY_CODES:
-            yield f"categories.{code}", "unknown category code (see taxonomy.yaml)"
+            yield f"categories.{code}", "unknown category code (see spec/taxonomy.yaml)"
     missing = [code for code in CATEGORY_CODES if code not in categories]
     if missing:
         yield "categories", f"missing category codes: {', '.join(missing)}"

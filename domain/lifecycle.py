@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.officer_actions import OFFICER_ACTIONS
+
 STATUS_NAMES = {
     "received": "已受理",
     "dispatched": "已派单",
@@ -36,16 +38,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 ACTION_NAMES = {
+    **{action.verb: action.zh for action in OFFICER_ACTIONS},
     "open": "受理",
     "dispatch": "派单",
-    "accept": "接单",
-    "arrive": "到场",
-    "resolve": "办结",
     "close": "结案",
     "reopen": "重新办理",
-    "return": "退回",
-    "transfer": "转派",
-    "escalate": "升级",
     "merge": "合并",
     "remind": "催办",
     "supervise": "督办",

@@ -24,10 +24,11 @@ HANDLERS: tuple[Handler, ...] = (
 
 
 def handle(message: Message, ctx: Context, handlers: tuple[Handler, ...] = HANDLERS) -> Outcome:
-    """Run the first handler that matches `message`."""
+    """Run the first handler that finds something in `message`, handing it what it found."""
     for handler in handlers:
-        if handler.match(message, ctx):
-            return handler.handle(message, ctx)
+        found = handler.match(message, ctx)
+        if found is not None:
+            return handler.handle(message, ctx, found)
     raise LookupError("no handler matched")  # ChatterHandler matches everything
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
+from domain.config import Config
 from domain.models import Message
 from domain.tickets import TicketDesk
+from nlp import Classification, Classifier
+
+Found = TypeVar("Found")
 
 
 @dataclass
@@ -18,8 +22,8 @@ class Context:
     """The outside world, passed in: config, classifier, the open session and the time."""
 
     session: Session
-    config: object
-    classifier: object
+    config: Config
+    classifier: Classifier
     now: datetime
 
     @cached_property
@@ -27,8 +31,8 @@ class Context:
         """Ticket operations bound to this unit of work."""
         return TicketDesk(self.session, self.config, self.now)
 
-    def classify(self, message: Message):
-        """The NLP reading of `message` (computed once per message)."""
+    def classify(self, message: Message) -> Classification:
+        """The NLP reading of `message`, computed once: several handlers' matches ask for it."""
         cache = self.__dict__.setdefault("_readings", {})
         if message.id not in cache:
             group = self.config.community_for_group(message.group_id) if message.group_id else None
@@ -51,11 +55,15 @@ class Outcome:
         return {"handler": self.handler, "ticket_no": self.ticket_no, **self.detail}
 
 
-class Handler(Protocol):
-    """A match/handle pair; the first handler whose match is true handles the message."""
+class Handler(Protocol[Found]):
+    """A match/handle pair, as python-telegram-bot's check_update/handle_update.
+
+    `match` returns what it found (a parsed command, a ticket, a reading), or None when the
+    message is not this handler's; the first handler that finds something is handed it.
+    """
 
     name: str
 
-    def match(self, message: Message, ctx: Context) -> bool: ...
+    def match(self, message: Message, ctx: Context) -> Found | None: ...
 
-    def handle(self, message: Message, ctx: Context) -> Outcome: ...
+    def handle(self, message: Message, ctx: Context, found: Found) -> Outcome: ...

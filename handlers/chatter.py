@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.models import Message
 from handlers.base import Context, Outcome
+from nlp import Classification
 
 
 class ChatterHandler:
@@ -11,9 +12,9 @@ class ChatterHandler:
 
     name = "chatter"
 
-    def match(self, message: Message, ctx: Context) -> bool:
-        return True
+    def match(self, message: Message, ctx: Context) -> Classification | bool:
+        """The reading when there is text, else True: this handler takes whatever is left."""
+        return ctx.classify(message) if message.text else True
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
-        reading = ctx.classify(message) if message.text else None
-        return Outcome(self.name, detail={"intent": getattr(reading, "intent", None)})
+    def handle(self, message: Message, ctx: Context, found: Classification | bool) -> Outcome:
+        return Outcome(self.name, detail={"intent": getattr(found, "intent", None)})

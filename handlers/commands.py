@@ -10,10 +10,11 @@ from sqlalchemy import select
 from domain import actions
 from domain.lifecycle import HANDLING, IllegalTransition, status_name
 from domain.models import Ticket
+from domain.officer_actions import BY_ZH, OfficerAction
 from domain.roster import on_duty
 from handlers.base import Context
 
-VERBS = ("接单", "到场", "办结", "转派", "退回", "升级", "我的工单", "今日值班")
+VERBS = (*BY_ZH, "我的工单", "今日值班")
 COMMAND = re.compile(r"^\s*(" + "|".join(VERBS) + r")\s*(.*)$", re.S)
 
 
@@ -44,9 +45,11 @@ class CommandRefused(Exception):
 def run_command(command: Command, userid: str, ctx: Context) -> tuple[str, str | None]:
     """Run `command` for officer `userid`; returns (reply text, ticket number or None)."""
     try:
-        if command.verb in TICKET_ACTIONS:
+        if command.verb in BY_ZH:
+            action = BY_ZH[command.verb]
             ticket = find_ticket(command.ref, userid, ctx)
-            return TICKET_ACTIONS[command.verb](ctx.desk, ticket, userid, command.rest), ticket.no
+            argument = _argument(action, command.rest)
+            return actions.perform(ctx.desk, ticket, action.verb, userid, argument), ticket.no
         return OTHER_ACTIONS[command.verb](userid, ctx), None
     except (CommandRefused, actions.PermissionDenied, IllegalTransition) as refusal:
         return str(refusal), None
@@ -82,30 +85,13 @@ def _by_sequence(seq: int, userid: str, ctx: Context) -> Ticket | None:
     return mine[0] if mine else None
 
 
-def _accept(desk, ticket, userid, rest):
-    return actions.accept(desk, ticket, userid)
-
-
-def _arrive(desk, ticket, userid, rest):
-    return actions.arrive(desk, ticket, userid)
-
-
-def _resolve(desk, ticket, userid, rest):
-    return actions.resolve(desk, ticket, userid, rest)
-
-
-def _transfer(desk, ticket, userid, rest):
+def _argument(action: OfficerAction, rest: str) -> str:
+    """The action's argument from the words after the ticket number (a target is one word)."""
+    if action.argument != "target":
+        return rest
     if not rest:
-        raise CommandRefused("请写明转派给谁，例如：转派 0012 张勤利")
-    return actions.transfer(desk, ticket, userid, rest.split()[0])
-
-
-def _return(desk, ticket, userid, rest):
-    return actions.return_ticket(desk, ticket, userid, rest)
-
-
-def _escalate(desk, ticket, userid, rest):
-    return actions.escalate(desk, ticket, userid, rest)
+        raise CommandRefused(f"请写明{action.zh}给谁，例如：{action.zh} 0012 张勤利")
+    return rest.split()[0]
 
 
 def my_tickets(userid: str, ctx: Context) -> str:
@@ -136,12 +122,4 @@ def _duty_line(code: str, ctx: Context) -> str:
     return f"{ctx.config.station(code).name} 当前值班：{names}{suffix}"
 
 
-TICKET_ACTIONS = {
-    "接单": _accept,
-    "到场": _arrive,
-    "办结": _resolve,
-    "转派": _transfer,
-    "退回": _return,
-    "升级": _escalate,
-}
 OTHER_ACTIONS = {"我的工单": my_tickets, "今日值班": duty_today}

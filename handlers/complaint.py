@@ -10,6 +10,7 @@ from domain.questions import ask_confirm, pending_question
 from domain.residents import resident
 from domain.tickets import MERGE_SIMILARITY, Finding
 from handlers.base import Context, Outcome
+from nlp import Classification
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +20,14 @@ class ComplaintHandler:
 
     name = "complaint"
 
-    def match(self, message: Message, ctx: Context) -> bool:
+    def match(self, message: Message, ctx: Context) -> Classification | None:
+        """The reading of a complaint, or of a message the classifier wants to ask about."""
         if not message.text:
-            return False
+            return None
         reading = ctx.classify(message)
-        return reading.intent == "complaint" or reading.ask
+        return reading if reading.intent == "complaint" or reading.ask else None
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
+    def handle(self, message: Message, ctx: Context, reading: Classification) -> Outcome:
         community = community_of(message, ctx)
         if community is None:
             log.warning(
@@ -35,12 +37,11 @@ class ComplaintHandler:
                 message.group_id,
             )
             return Outcome(self.name, detail={"skipped": "unknown community"})
-        reading = ctx.classify(message)
         if reading.ask:
             return self._ask(message, reading, ctx)
         return open_and_dispatch(message, community, ctx)
 
-    def _ask(self, message: Message, reading, ctx: Context) -> Outcome:
+    def _ask(self, message: Message, reading: Classification, ctx: Context) -> Outcome:
         """Unsure: ask the sender once; a second doubtful message while one is open stays quiet."""
         if pending_question(ctx.desk, message) is None:
             topic = ctx.config.categories[reading.category].zh if reading.category else "城市管理"

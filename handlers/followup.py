@@ -14,19 +14,22 @@ class FollowUpHandler:
 
     name = "follow_up"
 
-    def match(self, message: Message, ctx: Context) -> bool:
+    def match(self, message: Message, ctx: Context) -> tuple[Question, str] | None:
+        """The open question and the sender's answer to it."""
         question = pending_question(ctx.desk, message) if message.text else None
-        return question is not None and read_answer(question.kind, message.text) is not None
+        answer = read_answer(question.kind, message.text) if question else None
+        return (question, answer) if answer is not None else None
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
-        question = pending_question(ctx.desk, message)
-        answer = read_answer(question.kind, message.text)
+    def handle(self, message: Message, ctx: Context, found: tuple[Question, str]) -> Outcome:
+        question, answer = found
         close_question(question, answer, ctx.now)
         if question.kind == "confirm":
             return self._confirmed(message, question, answer, ctx)
         return self._rated(message, question, answer, ctx)
 
-    def _confirmed(self, message: Message, question: Question, answer: str, ctx) -> Outcome:
+    def _confirmed(
+        self, message: Message, question: Question, answer: str, ctx: Context
+    ) -> Outcome:
         if answer != "yes":
             ctx.desk.sends.reply(message, texts.CONFIRM_DECLINED)
             return Outcome(self.name, detail={"confirm": answer})
@@ -34,7 +37,7 @@ class FollowUpHandler:
         outcome = open_and_dispatch(original, community_of(original, ctx), ctx)
         return Outcome(self.name, outcome.ticket_no, {"confirm": answer})
 
-    def _rated(self, message: Message, question: Question, answer: str, ctx) -> Outcome:
+    def _rated(self, message: Message, question: Question, answer: str, ctx: Context) -> Outcome:
         ticket = ctx.session.get(Ticket, question.ticket_id)
         if ticket.status != "resolved":  # already closed (timeout) or reopened by someone else
             return Outcome(self.name, ticket.no, {"satisfaction": answer, "moot": True})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.models import Message
 from handlers.base import Context, Outcome
-from handlers.commands import parse_command, run_command
+from handlers.commands import Command, parse_command, run_command
 
 
 class OfficerCommandHandler:
@@ -12,15 +12,15 @@ class OfficerCommandHandler:
 
     name = "officer_command"
 
-    def match(self, message: Message, ctx: Context) -> bool:
+    def match(self, message: Message, ctx: Context) -> Command | None:
         command = parse_command(message.text)
         if command is None:
-            return False
+            return None
         is_staff = ctx.config.staff_userid(message.sender_id) is not None
-        return is_staff or command.ref is not None or message.channel == "wecom"
+        mine = is_staff or command.ref is not None or message.channel == "wecom"
+        return command if mine else None
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
-        command = parse_command(message.text)
+    def handle(self, message: Message, ctx: Context, command: Command) -> Outcome:
         userid = ctx.config.staff_userid(message.sender_id)
         if userid is None:
             ctx.desk.sends.reply(message, REFUSAL)

@@ -18,11 +18,10 @@ class OfficerPhotoHandler:
 
     name = "officer_photo"
 
-    def match(self, message: Message, ctx: Context) -> bool:
-        return message.kind == "image" and self._ticket(message, ctx) is not None
+    def match(self, message: Message, ctx: Context) -> Ticket | None:
+        return self._ticket(message, ctx) if message.kind == "image" else None
 
-    def handle(self, message: Message, ctx: Context) -> Outcome:
-        ticket = self._ticket(message, ctx)
+    def handle(self, message: Message, ctx: Context, ticket: Ticket) -> Outcome:
         photo = {
             k: message.extra.get(k)
             for k in ("media_id", "pic_url", "image")

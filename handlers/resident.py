@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.models import Message
+from domain.models import Message, Resident
 from domain.residents import resident
 from handlers.base import Context, Outcome
 from handlers.complaint import open_and_dispatch
@@ -14,13 +14,14 @@ class ResidentCommunityHandler:
 
     name = "resident_community"
 
-    def match(self, message: Message, ctx: Context) -> bool:
+    def match(self, message: Message, ctx: Context) -> Resident | None:
+        """The resident, when the bot does not know their community yet."""
         if message.channel != "wechat" or message.group_id or not message.text:
-            return False
-        return resident(ctx.session, message.channel, message.sender_id).community is None
-
-    def handle(self, message: Message, ctx: Context) -> Outcome:
+            return None
         person = resident(ctx.session, message.channel, message.sender_id)
+        return person if person.community is None else None
+
+    def handle(self, message: Message, ctx: Context, person: Resident) -> Outcome:
         named = self._community_named(message, ctx)
         if named:
             person.community = named
@@ -37,7 +38,7 @@ class ResidentCommunityHandler:
         exact = ctx.config.community_named(message.text.strip(" 。.！!"))
         return exact.name if exact else ctx.classify(message).community
 
-    def _after_remembering(self, message: Message, person, ctx: Context) -> Outcome:
+    def _after_remembering(self, message: Message, person: Resident, ctx: Context) -> Outcome:
         pending = ctx.session.get(Message, person.pending_message_id or -1)
         person.pending_message_id = None
         for candidate in (pending, message):

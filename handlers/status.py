@@ -27,14 +27,16 @@ class StatusQueryHandler:
 
     name = "status_query"
 
-    def match(self, message: Message, ctx: Context) -> bool:
-        if ticket_no_in(message.text, ctx.config.service.ticket_prefix):
-            return True
-        return bool(message.text) and ctx.classify(message).intent == "status_query"
-
-    def handle(self, message: Message, ctx: Context) -> Outcome:
+    def match(self, message: Message, ctx: Context) -> str | None:
+        """The ticket number written in the message, "" for a status query naming none."""
         no = ticket_no_in(message.text, ctx.config.service.ticket_prefix)
-        ticket = self._find(message, no, ctx)
+        if no:
+            return no
+        asks = bool(message.text) and ctx.classify(message).intent == "status_query"
+        return "" if asks else None
+
+    def handle(self, message: Message, ctx: Context, no: str) -> Outcome:
+        ticket = self._find(message, no or None, ctx)
         if ticket is None:
             text = texts.fmt(texts.STATUS_NOT_FOUND, no=no) if no else texts.STATUS_NONE
         else:

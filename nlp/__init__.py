@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from nlp.classifier import Classification, Classifier
 from nlp.lexicon import Lexicon
 
-__all__ = ["Classification", "Classifier", "Lexicon", "load_classifier"]
+__all__ = ["Classification", "Classifier", "Lexicon", "lexicon_from_file", "load_classifier"]
 
 
-def load_config(config_path: str | Path = "config.yaml") -> dict:
-    """The parsed config.yaml as a dict."""
-    import yaml
+def lexicon_from_file(config_path: str | Path = "config.yaml") -> Lexicon:
+    """The Lexicon of a config.yaml's categories, communities and nlp sections.
 
+    For nlp's own command line and benchmarks; the product validates the file with
+    domain.config.load_config and builds the Lexicon from the validated Config.
+    """
     with open(config_path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return Lexicon.from_mapping(yaml.safe_load(fh) or {})
 
 
 def load_classifier(config_path: str | Path = "config.yaml") -> Classifier:
     """A Classifier built from the categories, communities and nlp sections of config.yaml."""
-    return Classifier(Lexicon.from_mapping(load_config(config_path)))
+    return Classifier(lexicon_from_file(config_path))

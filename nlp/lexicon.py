@@ -9,26 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from nlp.matcher import WordIndex
-
-# The taxonomy's category codes (shared/spec/taxonomy.yaml), used when a config names none.
-# domain/config.py holds the same tuple to validate config.yaml; nlp must not import domain.
-TAXONOMY_CODES = (
-    "fire_lane_blocked",
-    "illegal_construction",
-    "clutter",
-    "garbage",
-    "dog_nuisance",
-    "stray_dog",
-    "green_damage",
-    "nonmotor_parking",
-    "street_vending",
-    "outdoor_bbq",
-    "illegal_ads",
-    "ground_lock",
-    "live_poultry",
-    "construction_nuisance",
-    "other",
-)
+from spec.taxonomy import CATEGORY_CODES
 
 
 @dataclass(frozen=True)
@@ -165,7 +146,7 @@ class Lexicon:
 def _categories(raw: Mapping[str, Any]) -> dict[str, Category]:
     """Categories with their keyword weights, all from config (the taxonomy codes when absent)."""
     out = {}
-    for code in list(raw) or list(TAXONOMY_CODES):
+    for code in list(raw) or list(CATEGORY_CODES):
         spec = raw.get(code) or {}
         words = spec.get("keywords") or {}
         out[code] = Category(

@@ -1,6 +1,7 @@
 """Learned layer: multinomial logistic regression over tokens, char bigrams and rule cues.
 
-Trained by `python -m nlp train` (nlp/train.py) from nlp/data/train/*.tsv into nlp/data/model.json.
+Trained by `python -m nlp train` (nlp/tools/train.py) from nlp/data/train/*.tsv into
+nlp/data/model.json.
 Every decision is explainable: the features with the largest contribution are the evidence.
 """
 

@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from bot.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
 from service.redis_server import EmbeddedRedis
+from service.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 
 log = logging.getLogger(__name__)
 GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN", "SECRET_KEY")  # the service needs these
@@ -147,7 +147,7 @@ def run() -> int:
     try:
         load_config(settings.config_file)
     except ConfigError as exc:
-        print(f"{settings.config_file}: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     created = ensure_secrets(env)
     sup = Supervisor(env)

@@ -16,13 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 from redis import Redis
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import MetaData, select
 
+from app.compose import classifier_for, secrets_for, web_services
+from app.compose import worker_runtime as build_worker_runtime
 from bot import Services, create_app
-from bot.intake import Intake
-from bot.secrets import Secrets
-from bot.senders import build_senders
-from bot.signing import signed_headers
+from channels.signing import signed_headers
 from domain.config import Config
 from domain.db import make_engine, normalize_url, upgrade
 from domain.models import Base
@@ -58,11 +57,9 @@ def config(raw_config) -> Config:
 
 
 @pytest.fixture(scope="session")
-def classifier(raw_config):
+def classifier(config):
     """The classifier as workers build it (jieba loads once per session)."""
-    from nlp import Classifier, Lexicon
-
-    return Classifier(Lexicon.from_mapping(raw_config))
+    return classifier_for(config)
 
 
 # -- Redis -----------------------------------------------------------------------------------
@@ -123,8 +120,6 @@ def store(engine) -> Iterator[Store]:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-        if conn.dialect.name == "postgresql":  # restart ids so tests read like the docs
-            conn.execute(text("SELECT 1"))
 
 
 # -- Time ------------------------------------------------------------------------------------
@@ -177,8 +172,7 @@ def queue(redis) -> JobQueue:
 @pytest.fixture
 def services(test_config, secrets_env, store, queue) -> Services:
     """The web process's services."""
-    secrets = Secrets(test_config.secrets.model_dump(), secrets_env)
-    return Services(config=test_config, secrets=secrets, store=store, intake=Intake(store, queue))
+    return web_services(test_config, secrets_for(test_config, secrets_env), store, queue)
 
 
 @pytest.fixture
@@ -203,8 +197,7 @@ def make_edge_app(test_config, store, queue):
             data = test_config.model_dump(mode="json")
             data["service"]["max_body_bytes"] = max_body_bytes
             config = Config.from_mapping(data)
-        secrets = Secrets(config.secrets.model_dump(), env)
-        return create_app(Services(config, secrets, store, Intake(store, queue)))
+        return create_app(web_services(config, secrets_for(config, env), store, queue))
 
     return build
 
@@ -240,8 +233,7 @@ def make_app(test_config, store, queue):
     """Build an app whose secrets read `env` (for channel-configuration tests)."""
 
     def build(env: dict):
-        secrets = Secrets(test_config.secrets.model_dump(), env)
-        return create_app(Services(test_config, secrets, store, Intake(store, queue)))
+        return create_app(web_services(test_config, secrets_for(test_config, env), store, queue))
 
     return build
 
@@ -249,15 +241,8 @@ def make_app(test_config, store, queue):
 @pytest.fixture
 def worker_runtime(test_config, secrets_env, store, queue, classifier, clock):
     """The worker runtime, installed for jobs, with the controlled clock."""
-    secrets = Secrets(test_config.secrets.model_dump(), secrets_env)
-    rt = runtime.Runtime(
-        config=test_config,
-        store=store,
-        queue=queue,
-        classifier=classifier,
-        senders=build_senders(test_config, secrets),
-        clock=clock,
-    )
+    secrets = secrets_for(test_config, secrets_env)
+    rt = build_worker_runtime(test_config, secrets, store, queue, classifier, clock)
     runtime.install(rt)
     yield rt
     runtime.install(None)

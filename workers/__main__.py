@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
+from app.compose import MissingRedis, build_worker, environment_settings
+from domain.config import ConfigError
 from workers import runtime
 from workers.worker import make_worker
+
+log = logging.getLogger("workers")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,8 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    rt = runtime.current()  # loads config, database, jieba before the first job
-    rt.classifier.classify("预热", None)
+    try:
+        rt = build_worker(environment_settings())  # config, database, Redis, senders
+    except (ConfigError, MissingRedis) as exc:
+        print(f"python -m workers: {exc}", file=sys.stderr)
+        return 2
+    runtime.install(rt)
+    rt.classifier.classify("预热", None)  # load jieba before the first job
     worker = make_worker(rt.queue.redis, args.name)
     worker.work(burst=args.burst, with_scheduler=True)
     return 0

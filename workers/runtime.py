@@ -1,24 +1,16 @@
-"""The services a worker process uses, built once from settings (or installed by tests)."""
+"""The services worker jobs use, installed by the entry point (or a test) before any job runs."""
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import yaml
-
-from bot.secrets import Secrets
-from bot.senders import Sender, build_senders
-from bot.settings import Settings, load_secrets_file
+from channels.senders import Sender
 from domain.config import Config
-from domain.db import make_engine
 from domain.store import Store
-from workers.queues import JobQueue, connect
-
-log = logging.getLogger(__name__)
+from nlp import Classifier
+from workers.queues import JobQueue
 
 
 def utc_now() -> datetime:
@@ -33,49 +25,29 @@ class Runtime:
     config: Config
     store: Store
     queue: JobQueue
-    classifier: object
+    classifier: Classifier
     senders: dict[str, Sender]
     clock: Callable[[], datetime] = utc_now
+
+
+class NotInstalled(RuntimeError):
+    """A job ran in a process whose entry point installed no runtime."""
 
 
 _current: Runtime | None = None
 
 
 def install(runtime: Runtime | None) -> None:
-    """Make `runtime` the one jobs use (entry points and tests call this)."""
+    """Make `runtime` the one jobs use (`python -m workers`, bench and tests call this)."""
     global _current
     _current = runtime
 
 
 def current() -> Runtime:
-    """The installed runtime, built from the environment on first use."""
+    """The installed runtime; never built behind the caller's back."""
     if _current is None:
-        install(build_runtime(Settings.from_env()))
+        raise NotInstalled(
+            "no worker runtime installed: start workers with `python -m workers` "
+            "(tests: the worker_runtime fixture)"
+        )
     return _current
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    """Build every worker service from settings and environment secrets."""
-    from nlp import Classifier, Lexicon  # heavy (jieba): only worker processes load it
-
-    load_secrets_file(os.environ)
-    raw = yaml.safe_load(settings.config_file.read_text(encoding="utf-8"))
-    config = Config.from_mapping(raw)
-    if not settings.redis_url:
-        raise RuntimeError("REDIS_URL is not set (use `make run` for the embedded Redis)")
-    redis = connect(settings.redis_url)
-    secrets = Secrets(config.secrets.model_dump(), os.environ)
-    return Runtime(
-        config=config,
-        store=Store(make_engine(settings.database_url)),
-        queue=JobQueue(redis),
-        classifier=Classifier(Lexicon.from_mapping(raw)),
-        senders=build_senders(config, secrets, _token_storage(redis)),
-    )
-
-
-def _token_storage(redis):
-    """Share WeChat access tokens between workers through Redis (TTL = expires_in)."""
-    from wechatpy.session.redisstorage import RedisStorage
-
-    return RedisStorage(redis, prefix="cgbot")

@@ -8,33 +8,23 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Blueprint, Flask, render_template
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SESSION_HOURS = 8  # a signed-in leader's working day
+from bot.desk.admin import admin_bp
+from bot.desk.auth import auth_bp
+from bot.desk.common import SESSION_HOURS, assets_bp, csrf
+from bot.desk.lists import lists_bp
+from bot.desk.reports import reports_bp
+from bot.desk.stats import stats_bp
+from bot.desk.ticket import ticket_bp
+
 log = logging.getLogger(__name__)
-csrf = CSRFProtect()
-assets_bp = Blueprint(
-    "desk_assets",
-    __name__,
-    template_folder=str(ROOT / "templates"),
-    static_folder=str(ROOT / "static"),
-    static_url_path="/desk/static",
-)
 
 
 def install_desk(app: Flask, services) -> None:
     """Session cookies, CSRF and the desk's blueprints on `app`."""
-    from bot.desk.admin import admin_bp
-    from bot.desk.auth import auth_bp
-    from bot.desk.lists import lists_bp
-    from bot.desk.reports import reports_bp
-    from bot.desk.stats import stats_bp
-    from bot.desk.ticket import ticket_bp
-
     app.secret_key = services.secrets.get("session_secret")
     app.config.update(
         SESSION_COOKIE_NAME="cgbot_desk",
@@ -52,8 +42,6 @@ def install_desk(app: Flask, services) -> None:
 
 
 def _csrf_refused(exc: CSRFError):
-    from flask import request
-
     log.warning("%s %s: 400 CSRF %s", request.method, request.path, exc.description)
     return render_template(
         "desk/message.html", title="请求已失效", text="页面已过期，请刷新后重试。"

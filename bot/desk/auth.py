@@ -21,9 +21,9 @@ from flask import (
 from wechatpy.enterprise.client.api.oauth import WeChatOAuth
 from wechatpy.exceptions import WeChatClientException
 
-from bot import wxclients
-from bot.desk import SESSION_HOURS, csrf
+from bot.desk.common import SESSION_HOURS, csrf
 from bot.desk.ratelimit import SignInLimiter
+from channels import wxclients
 from domain.access import Viewer, viewer_for
 from domain.desk_users import password_ok
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import get_args
 
 from flask import (
     Blueprint,
@@ -23,14 +24,15 @@ from sqlalchemy import select
 from bot.actions_api import ActionRequest, perform
 from bot.desk.auth import LINK_SESSION_SECONDS, current_viewer, desk_guard, services, sign_in
 from bot.desk.view import ticket_view
-from bot.signing import officer_link_problem, ticket_sig_ok
+from channels.signing import officer_link_problem, ticket_sig_ok
 from domain.access import Viewer, may_see_ticket, viewer_for
 from domain.actions import parse_amount
-from domain.config import UNITS
+from domain.config import Category
 from domain.models import Ticket, TicketPhoto
 
 log = logging.getLogger(__name__)
 ticket_bp = Blueprint("desk_ticket", __name__)
+UNITS = get_args(Category.model_fields["unit"].annotation)  # 处 平方米 辆 只 张 起
 PHOTO_MAX_BYTES = 8 * 1024 * 1024  # a phone camera JPEG, with room to spare
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif")
 FORM_OVERHEAD = 64 * 1024

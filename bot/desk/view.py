@@ -9,10 +9,9 @@ from domain.access import Viewer
 from domain.actions import PermissionDenied, may_act
 from domain.lifecycle import ACTION_NAMES, AWAITING_ACCEPT, HANDLING, TRANSITIONS, status_name
 from domain.models import Ticket
+from domain.officer_actions import OFFICER_ACTIONS
 from domain.roster import on_duty
 from domain.tickets import TicketDesk
-
-OFFICER_ACTIONS = ("accept", "arrive", "resolve", "transfer", "return", "escalate")
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def allowed_actions(desk: TicketDesk, viewer: Viewer | None, ticket: Ticket) -> 
         may_act(desk, viewer.userid, ticket)
     except PermissionDenied:
         return []
-    return [a for a in OFFICER_ACTIONS if ticket.status in TRANSITIONS[a][0]]
+    return [a.verb for a in OFFICER_ACTIONS if ticket.status in TRANSITIONS[a.verb][0]]
 
 
 def colleagues_on_duty(config, ticket: Ticket, viewer: Viewer, now: datetime) -> list[tuple]:
@@ -145,7 +144,7 @@ def ticket_view(services, ticket: Ticket, viewer: Viewer | None) -> dict:
         "photos": photos(ticket),
         "resolution": ticket.resolution or {},
         "actions": actions,
-        "action_names": ACTION_NAMES,
+        "action_names": {a.verb: a.zh for a in OFFICER_ACTIONS},
         "colleagues": colleagues_on_duty(config, ticket, viewer, now)
         if "transfer" in actions
         else [],

@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from bot.signing import sign, signed_headers
+from channels.signing import sign, signed_headers
 from domain.models import Message
 from tests.conftest import TEST_SECRETS
 

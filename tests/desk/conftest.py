@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.signing import signed_ticket_url
+from channels.signing import signed_ticket_url
 from domain.desk_users import set_password
 from tests.conftest import TEST_SECRETS
 from tests.loop.conftest import CLUTTER, chat, time_machine  # noqa: F401  (fixtures)

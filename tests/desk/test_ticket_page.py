@@ -86,7 +86,7 @@ def test_tampered_expiry_or_user_is_refused(client, chat, ticket_no):
 
 def test_link_without_expiry_no_longer_works(client, chat, ticket_no):
     """The older form (sig over number and officer, no expiry) does not sign anyone in."""
-    from bot.signing import ticket_sig
+    from channels.signing import ticket_sig
 
     sig = ticket_sig("test-api-token", f"{ticket_no}:zhangqinli")
     assert client.get(f"/tickets/{ticket_no}?u=zhangqinli&sig={sig}").status_code == 403

@@ -9,26 +9,14 @@ import pytest
 import yaml
 
 from domain.config import CATEGORY_CODES, Config, ConfigError, load_config
+from domain.secrets import Secrets
 
 SAMPLE = Path(__file__).resolve().parents[2] / "config.yaml"
 
-# The communities of the shared labelled data sets, with the aliases residents use.
-SHARED_COMMUNITIES = [
-    ("龙湖悠山郡", ["悠山郡"]),
-    ("万科金域华府", ["金域华府"]),
-    ("蔚蓝创新天地", ["蔚蓝"]),
-    ("檀府", []),
-    ("万科城", []),
-    ("中南世纪城", ["中南"]),
-    ("鲁商蓝岸丽舍", ["蓝岸丽舍"]),
-    ("天泰城", []),
-    ("国信金邑", ["金邑"]),
-    ("青特花溪地", ["花溪地"]),
-    ("和达璟城", ["璟城"]),
-    ("正阳国际", []),
-    ("中海国际社区", ["中海国际", "中海"]),
-    ("夏庄花园", []),
-    ("流亭新苑", []),
+# The communities of the labelled data sets (nlp/data/eval), with the aliases residents use.
+EVAL_COMMUNITIES = [
+    (c["name"], c["aliases"])
+    for c in yaml.safe_load((SAMPLE.parent / "nlp/data/eval/communities.yaml").read_text("utf-8"))
 ]
 
 
@@ -60,8 +48,8 @@ def test_every_station_has_two_officers_and_a_roster(config):
         assert station.roster, station.code
 
 
-@pytest.mark.parametrize(("name", "aliases"), SHARED_COMMUNITIES)
-def test_shared_communities_present_with_aliases(config, name, aliases):
+@pytest.mark.parametrize(("name", "aliases"), EVAL_COMMUNITIES)
+def test_eval_communities_present_with_aliases(config, name, aliases):
     """Every community of the labelled data is configured with exactly its aliases."""
     community = config.community_named(name)
     assert community is not None and community.aliases == aliases
@@ -80,7 +68,7 @@ def test_lookups(config):
     assert config.role_of("zhaobingquan") == ("leader", "chengyang")
     assert config.role_of("cy_duty") == ("duty_officer", "chengyang")
     assert config.role_of("nobody") is None and config.officer("nobody") is None
-    assert [p.userid for p in config.station_officers("ST01")] == ["zhangqinli", "liuyang01"]
+    assert [p.userid for p in config.station("ST01").officers] == ["zhangqinli", "liuyang01"]
     assert config.squadron("liuting").leader.name == "苟君峰"
     assert str(config.tz) == "Asia/Shanghai"
 
@@ -88,8 +76,9 @@ def test_lookups(config):
 def test_secrets_are_env_names(config):
     """The secrets section holds variable names; values come from the environment."""
     assert config.secrets.bridge_secret == "BRIDGE_SECRET"
-    assert config.secrets.value("bridge_secret", {"BRIDGE_SECRET": "s"}) == "s"
-    assert config.secrets.value("bridge_secret", {}) is None
+    names = config.secrets.model_dump()
+    assert Secrets(names, {"BRIDGE_SECRET": "s"}).get("bridge_secret") == "s"
+    assert Secrets(names, {}).get("bridge_secret") is None
 
 
 def test_config_is_frozen(config):

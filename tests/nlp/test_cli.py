@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nlp.model import IntentCategoryModel
+from nlp.tools import train
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -92,8 +95,6 @@ def test_evaluate_cli_prints_figures(tmp_path):
 
 def test_train_writes_a_model(tmp_path):
     """`train` fits on a data folder and writes a loadable model."""
-    from nlp.model import IntentCategoryModel
-
     data = tmp_path / "train"
     data.mkdir()
     lines = [
@@ -114,3 +115,4 @@ def test_train_writes_a_model(tmp_path):
     )
     model = IntentCategoryModel.load(out)
     assert model.intent_model.classes == ("complaint", "status_query", "chatter")
+    assert train.saved_inputs_hash(out) == train.inputs_hash(data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp import train
 from nlp.segment import Segmenter
+from nlp.tools import train
 
 
 def test_rjieba_matches_jieba(clf):

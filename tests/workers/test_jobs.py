@@ -18,10 +18,10 @@ from rq.registry import FailedJobRegistry
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from app.compose import secrets_for
 from bot.intake import Intake
 from bot.message import IncomingMessage
-from bot.secrets import Secrets
-from bot.senders import ConsoleSender, WeComSender, build_senders
+from channels.senders import ConsoleSender, WeComSender, build_senders
 from domain.config import Config
 from domain.models import Message, Outbox, Ticket
 from tests.conftest import TEST_SECRETS
@@ -57,8 +57,8 @@ def wecom_runtime(worker_runtime, test_config, secrets_env):
     data = test_config.model_dump(mode="json")
     data["channels"]["notifier"] = "wecom"
     config = Config.from_mapping(data)
-    secrets = Secrets(config.secrets.model_dump(), secrets_env)
-    rt = dataclasses.replace(worker_runtime, config=config, senders=build_senders(config, secrets))
+    senders = build_senders(config, secrets_for(config, secrets_env))
+    rt = dataclasses.replace(worker_runtime, config=config, senders=senders)
     runtime.install(rt)
     return rt
 
@@ -187,15 +187,15 @@ def test_wecom_without_numeric_agent_id_falls_back_to_console(test_config, agent
     env = {k: v for k, v in TEST_SECRETS.items() if k != "WECOM_AGENT_ID"}
     if agent_id is not None:
         env["WECOM_AGENT_ID"] = agent_id
-    with caplog.at_level(logging.WARNING, logger="bot.senders"):
-        senders = build_senders(test_config, Secrets(test_config.secrets.model_dump(), env))
+    with caplog.at_level(logging.WARNING, logger="channels.senders"):
+        senders = build_senders(test_config, secrets_for(test_config, env))
     assert isinstance(senders["wecom"], ConsoleSender)
     assert "WECOM_AGENT_ID" in caplog.text
 
 
 def test_wecom_with_agent_id_is_the_wecom_sender(test_config):
     """With corp id, secret and a numeric agent id the real WeCom sender is used."""
-    senders = build_senders(test_config, Secrets(test_config.secrets.model_dump(), TEST_SECRETS))
+    senders = build_senders(test_config, secrets_for(test_config, TEST_SECRETS))
     assert isinstance(senders["wecom"], WeComSender)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot.signing import signed_headers
+from channels.signing import signed_headers
 
 
 def post_bridge(client, secret: str = "test-bridge-secret", **fields):

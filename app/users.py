@@ -1,4 +1,4 @@
-"""`python -m bot user set-password USERID`: the password comes from standard input."""
+"""`python -m bot user set-password USERID`: a desk password, read from standard input."""
 
 from __future__ import annotations
 

@@ -1,22 +1,27 @@
 """Training the linear model from the repo's own labelled messages (nlp/data/train/*.tsv).
 
 Run: .venv/bin/python -m nlp train   (writes nlp/data/model.json; about ten seconds)
+The model records a hash of its inputs (training files and settings below); a test recomputes it.
 Check: .venv/bin/python -m nlp evaluate --cv 5
 Data format: tab-separated `intent  category  urgent  text`, `-` for no category, `#` comments.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from nlp import lexicon_from_file
+from nlp.classifier import Classifier
 from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, bigrams, features
+from nlp.tools.fingerprint import fingerprint
+from spec.taxonomy import INTENTS
 
-TRAIN_DIR = Path(__file__).parent / "data" / "train"
-INTENTS = ("complaint", "status_query", "chatter")
+TRAIN_DIR = Path(__file__).resolve().parents[1] / "data" / "train"
 EPOCHS = 30  # enough for the training loss to flatten on ~1k messages
 LEARNING_RATE = 0.5  # AdaGrad base rate
 L2 = 1e-4  # per-step shrinkage; keeps bigram weights small so cues and tokens dominate
@@ -24,12 +29,21 @@ MIN_WEIGHT = 1e-3  # weights below this are dropped from the saved model
 SEED = 13
 
 
+def training_files(path: str | Path | None = None) -> list[Path]:
+    """Every .tsv under `path` (default nlp/data/train), or the one file `path` names."""
+    root = Path(path) if path else TRAIN_DIR
+    return sorted(root.glob("*.tsv")) if root.is_dir() else [root]
+
+
+def inputs_hash(path: str | Path | None = None) -> str:
+    """Fingerprint of what a model is trained from: the training files and the settings."""
+    return fingerprint(training_files(path), (INTENTS, EPOCHS, LEARNING_RATE, L2, MIN_WEIGHT, SEED))
+
+
 def load_training(path: str | Path | None = None) -> list[dict]:
     """Labelled rows from every .tsv under `path` (default nlp/data/train)."""
-    root = Path(path) if path else TRAIN_DIR
-    files = sorted(root.glob("*.tsv")) if root.is_dir() else [root]
     rows = []
-    for f in files:
+    for f in training_files(path):
         for lineno, line in enumerate(f.read_text("utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -91,7 +105,7 @@ def _step(x: dict, y: int, n: int, weights: dict, grads: dict) -> None:
             w[k] -= LEARNING_RATE * g / math.sqrt(g2[k])
 
 
-def fit(clf, rows: Sequence[dict]) -> IntentCategoryModel:
+def fit(clf: Classifier, rows: Sequence[dict]) -> IntentCategoryModel:
     """Intent model on all rows, category model on complaints; features through `clf`."""
     analyses = [clf.analyse(r["text"])[2] for r in rows]
     feats = [features(a) for a in analyses]
@@ -105,12 +119,9 @@ def fit(clf, rows: Sequence[dict]) -> IntentCategoryModel:
     return IntentCategoryModel(intent, category)
 
 
-def _rule_classifier(config_path: str):
+def _rule_classifier(config_path: str) -> Classifier:
     """A Classifier without a model, used to extract features."""
-    from nlp import Lexicon, load_config
-    from nlp.classifier import Classifier
-
-    return Classifier(Lexicon.from_mapping(load_config(config_path)), model=None)
+    return Classifier(lexicon_from_file(config_path), model=None)
 
 
 def is_generated(row: dict) -> bool:
@@ -138,13 +149,28 @@ def cross_val_predictions(config_path: str, rows: list[dict], k: int) -> dict[in
     return out
 
 
+def save(model: IntentCategoryModel, path: Path, inputs: str) -> None:
+    """Write the model as IntentCategoryModel.save does, with the hash of its inputs first."""
+    data = {
+        "inputs_sha256": inputs,
+        "intent": model.intent_model.to_json(),
+        "category": model.category_model.to_json(),
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def saved_inputs_hash(path: Path = MODEL_PATH) -> str | None:
+    """The inputs hash a saved model records, None when it records none."""
+    return json.loads(path.read_text("utf-8")).get("inputs_sha256")
+
+
 def main(config_path: str, data: str | None = None, out: str | None = None) -> int:
     """`python -m nlp train`: fit on all training data and save the model."""
     rows = load_training(data)
     clf = _rule_classifier(config_path)
     model = fit(clf, rows)
     path = Path(out) if out else MODEL_PATH
-    model.save(path)
+    save(model, path, inputs_hash(data))
     n_feats = len(model.intent_model.weights) + len(model.category_model.weights)
     print(f"trained on {len(rows)} messages, {n_feats} weights, saved to {path}")
     return 0

@@ -6,12 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 import requests
-from pydantic import HttpUrl
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.memorystorage import MemoryStorage
 
-from bot.secrets import Secrets
-from bot.wxclients import (
+from channels.wxclients import (
     RecipientRejected,
     build_wechat_client,
     build_wecom_client,
@@ -19,16 +17,16 @@ from bot.wxclients import (
     send_officer_text,
     send_resident_text,
 )
+from domain.secrets import Secrets
 from tests.fakewechat import EDGE_ENV
 
 SECRETS = Secrets({key.lower(): key for key in EDGE_ENV}, EDGE_ENV)
 
 
 def make_config(base_url: str) -> SimpleNamespace:
-    # HttpUrl, like domain.config: the clients must not assume a str.
-    url = HttpUrl(base_url)
+    # A plain str, as domain.config's HttpUrl type is (a str with a pattern).
     channels = SimpleNamespace(
-        wecom_api_base_url=url, wechat_api_base_url=url, http_timeout_seconds=3
+        wecom_api_base_url=base_url, wechat_api_base_url=base_url, http_timeout_seconds=3
     )
     return SimpleNamespace(channels=channels)
 

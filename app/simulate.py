@@ -9,7 +9,7 @@ import uuid
 
 import requests
 
-from bot.signing import signed_headers
+from channels.signing import signed_headers
 from domain.config import Config
 
 POLL_SECONDS = 20.0

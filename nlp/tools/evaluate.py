@@ -7,9 +7,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from nlp.__main__ import read_jsonl
-
-INTENTS = ("complaint", "status_query", "chatter")
+from nlp import load_classifier
+from nlp.tools import train
+from nlp.tools.jsonl import read_jsonl
+from spec.taxonomy import INTENTS
 
 
 def prf(gold: Sequence, pred: Sequence, label) -> tuple[float, float, float, int]:
@@ -109,8 +110,6 @@ def _load_rows(path: str | Path) -> list[dict]:
 
 def evaluate_file(config_path: str, path: str, show_errors: bool = True) -> int:
     """`python -m nlp evaluate FILE`: score the configured classifier on FILE."""
-    from nlp import load_classifier
-
     clf = load_classifier(config_path)
 
     def predict(row: dict) -> dict:
@@ -125,8 +124,6 @@ def cross_validate(
     config_path: str, k: int, data: str | None = None, show_errors: bool = False
 ) -> int:
     """`python -m nlp evaluate --cv K`: k-fold CV of the learned model on the training data."""
-    from nlp import train
-
     rows = train.load_training(data)
     if len(rows) < k:
         print(f"only {len(rows)} training rows for {k} folds", file=sys.stderr)

@@ -8,8 +8,8 @@ from typing import Protocol
 
 import requests
 
-from bot import wxclients
-from bot.signing import signed_headers, signed_ticket_url
+from channels import wxclients
+from channels.signing import signed_headers, signed_ticket_url
 from domain.models import Outbox
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,7 @@ class _TimeoutSession(requests.Session):
         return super().request(method, url, **kwargs)
 
 
-def _with_slash(url) -> str:
-    url = str(url)  # config holds pydantic HttpUrl objects, not str
+def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot act`: an officer's action on a ticket through the JSON API ."""
+"""`python -m bot act`: an officer's action on a ticket through the JSON API."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ import os
 
 import requests
 
-VERBS = {
-    "接单": "accept",
-    "到场": "arrive",
-    "办结": "resolve",
-    "转派": "transfer",
-    "退回": "return",
-    "升级": "escalate",
-}
+from domain.officer_actions import BY_VERB, BY_ZH
 
 
 def act(url: str, ticket_no: str, action: str, actor: str, note: str = "") -> int:
@@ -22,9 +15,10 @@ def act(url: str, ticket_no: str, action: str, actor: str, note: str = "") -> in
     if not token:
         print("API_TOKEN unset: start the service with `make run` first")
         return 2
-    action = VERBS.get(action, action)
+    known = BY_ZH.get(action) or BY_VERB.get(action)
+    action = known.verb if known else action  # an unknown one: the API says why it is refused
     body = {"actor": actor, "action": action, "note": note}
-    if action == "transfer":
+    if known and known.argument == "target":
         body["target"] = note
     resp = requests.post(
         f"{url}/api/tickets/{ticket_no}/actions",
