@@ -17,6 +17,8 @@ run: $(STAMP)
 	$(PY) -m bot run
 
 test: $(STAMP)
+	@command -v chromedriver >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || \
+		echo "== 浏览器测试跳过：未安装 chromium / chromium-driver（apt-get install chromium chromium-driver）=="
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

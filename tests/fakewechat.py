@@ -108,6 +108,15 @@ class FakeWeChatServer:
             return jsonify({"errcode": errcode, "errmsg": "fake failure"})
         return jsonify({**OK, **extra})
 
+    def _oauth_user(self):
+        # 网页授权: the code "code-<userid>" stands for that member; anything else is refused.
+        if request.args.get("access_token") not in self.tokens:
+            return jsonify(INVALID_TOKEN)
+        code = request.args.get("code", "")
+        if not code.startswith("code-"):
+            return jsonify({"errcode": 40029, "errmsg": "invalid code"})
+        return jsonify({**OK, "UserId": code.removeprefix("code-")})
+
     def _wecom_token(self):
         return self._issue_token(request.args.get("corpid", ""), request.args.get("corpsecret", ""))
 
@@ -128,6 +137,7 @@ class FakeWeChatServer:
             ),
             ("POST", "/cgi-bin/message/custom/send", "wechat_send", lambda: self._send({})),
             ("POST", "/bridge/reply", "bridge_reply", lambda: jsonify(OK)),
+            ("GET", "/cgi-bin/user/getuserinfo", "wecom_oauth_user", self._oauth_user),
         ]
         for method, path, name, view in routes:
             app.add_url_rule(path, name, view, methods=[method])

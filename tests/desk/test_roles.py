@@ -174,3 +174,25 @@ def test_next_cannot_leave_the_site(client, passwords):
     data = {"userid": "ju_liwei", "password": PASSWORD, "csrf_token": token}
     resp = client.post("/desk/login?next=//evil.example/x", data=data)
     assert resp.headers["Location"] == "/desk"
+
+
+def test_wecom_oauth_signs_a_leader_in(client, fake_wechat):
+    """网页授权: WeCom returns a code for the member; a configured leader is signed in."""
+    start = client.get("/desk/login/wecom?next=/desk/stats")
+    location = start.headers["Location"]
+    assert location.startswith("https://open.weixin.qq.com/connect/oauth2/authorize?appid=")
+    state = location.split("state=")[1].split("#")[0]
+    back = client.get(f"/desk/login/wecom/callback?code=code-zhaobingquan&state={state}")
+    assert back.status_code == 302 and back.headers["Location"] == "/desk/stats"
+    assert client.get("/desk/stats").status_code == 200
+
+
+def test_wecom_oauth_refuses_strangers_and_stale_state(client, fake_wechat):
+    """A member not in config, a wrong state or a bad code signs nobody in."""
+    client.get("/desk/login/wecom")
+    assert client.get("/desk/login/wecom/callback?code=code-x&state=wrong").status_code == 403
+    location = client.get("/desk/login/wecom").headers["Location"]
+    state = location.split("state=")[1].split("#")[0]
+    resp = client.get(f"/desk/login/wecom/callback?code=code-stranger&state={state}")
+    assert resp.status_code == 403 and "未在本系统登记" in resp.get_data(as_text=True)
+    assert client.get("/desk").status_code == 302
