@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.desk.conftest import PASSWORD, csrf_token, login, signed_in
 
@@ -196,3 +197,49 @@ def test_wecom_oauth_refuses_strangers_and_stale_state(client, fake_wechat):
     resp = client.get(f"/desk/login/wecom/callback?code=code-stranger&state={state}")
     assert resp.status_code == 403 and "未在本系统登记" in resp.get_data(as_text=True)
     assert client.get("/desk").status_code == 302
+
+
+def test_admin_sends_a_failed_push_again(app, passwords, chat, ticket_no, store):
+    """A failed send is listed for the admin; 重发 queues it and the worker delivers it."""
+    from domain.models import Outbox
+
+    with store.session() as s:
+        row = s.scalars(select(Outbox).where(Outbox.kind == "push")).first()
+        row.state, row.error = "failed", "errcode 81013: user not in the app"
+        failed_id = row.id
+    admin = signed_in(app, "desk_admin", passwords)
+    page = admin.get("/desk/admin/outbox").get_data(as_text=True)
+    assert "errcode 81013" in page and ticket_no in page
+    token = csrf_token(admin, "/desk/admin/outbox")
+    resp = admin.post(f"/desk/admin/outbox/{failed_id}/retry", data={"csrf_token": token})
+    assert resp.status_code == 302
+    chat.run()
+    with store.session() as s:
+        assert s.get(Outbox, failed_id).state == "sent"
+    leader = signed_in(app, "zhaobingquan", passwords)
+    token = csrf_token(leader, "/desk")
+    assert (
+        leader.post(f"/desk/admin/outbox/{failed_id}/retry", data={"csrf_token": token}).status_code
+        == 403
+    )
+
+
+def test_config_page_shows_who_is_on_duty(app, passwords):
+    """Thursday 10:00: both officers of 龙湖悠山郡工作站 are on duty; communities are listed."""
+    leader = signed_in(app, "zhaobingquan", passwords)
+    page = leader.get("/desk/config").get_data(as_text=True)
+    assert "<td>龙湖悠山郡工作站</td><td>城阳街道中队</td>" in page
+    assert "<td>张勤利、刘洋</td>" in page and "龙湖悠山郡" in page
+
+
+def test_list_pages_through_tickets(app, passwords, chat):
+    """22 tickets: page 1 shows 20 and a next link, page 2 the other 2."""
+    from tests.loop.conftest import CLUTTER
+
+    for i in range(22):
+        chat.resident(f"{i + 1}号楼 {CLUTTER}", sender=f"wxid_{i}", name=f"居民{i}")
+    bureau = signed_in(app, "ju_liwei", passwords)
+    first = bureau.get("/desk").get_data(as_text=True)
+    assert "共 22 件" in first and first.count("<tr") == 21 and "下一页" in first
+    second = bureau.get("/desk?page=2").get_data(as_text=True)
+    assert second.count("<tr") == 3 and "上一页" in second
