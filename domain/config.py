@@ -66,6 +66,9 @@ class ServiceSettings(_Frozen):
     public_url: HttpUrl
     max_body_bytes: PositiveInt = 65536
     replay_window_seconds: PositiveInt = 300
+    # Reverse proxies in front of the web process (nginx: 1): their X-Forwarded-For gives the
+    # client address the desk's sign-in limit counts; 0 trusts no such header.
+    proxy_hops: Annotated[int, Field(ge=0, le=5)] = 0
 
     @field_validator("timezone")
     @classmethod

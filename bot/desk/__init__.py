@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.desk.admin import admin_bp
 from bot.desk.auth import auth_bp
@@ -35,6 +36,9 @@ def install_desk(app: Flask, services) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,  # checked by the desk's own views; the API and callbacks
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session it belongs to
     )
+    hops = services.config.service.proxy_hops
+    if hops:  # the sign-in limit per address must count clients, not the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     csrf.init_app(app)
     for bp in (assets_bp, auth_bp, ticket_bp, lists_bp, stats_bp, reports_bp, admin_bp):
         app.register_blueprint(bp)

@@ -243,3 +243,26 @@ def test_list_pages_through_tickets(app, passwords, chat):
     assert "共 22 件" in first and first.count("<tr") == 21 and "下一页" in first
     second = bureau.get("/desk?page=2").get_data(as_text=True)
     assert second.count("<tr") == 3 and "上一页" in second
+
+
+def test_behind_a_proxy_the_limit_counts_clients(test_config, store, queue, passwords, redis):
+    """proxy_hops: 1 (nginx): two clients behind the same proxy have separate address limits."""
+    from bot import Services, create_app
+    from bot.intake import Intake
+    from domain.config import Config
+    from domain.secrets import Secrets
+    from tests.conftest import TEST_SECRETS
+
+    data = test_config.model_dump(mode="json")
+    data["service"]["proxy_hops"] = 1
+    config = Config.from_mapping(data)
+    secrets = Secrets(config.secrets.model_dump(), dict(TEST_SECRETS))
+    client = create_app(Services(config, secrets, store, Intake(store, queue))).test_client()
+    token = csrf_token(client)
+    for i in range(20):
+        data = {"userid": f"nobody{i}", "password": "x", "csrf_token": token}
+        client.post("/desk/login", data=data, headers={"X-Forwarded-For": "10.0.0.1"})
+    data = {"userid": "ju_liwei", "password": "x", "csrf_token": token}
+    blocked = client.post("/desk/login", data=data, headers={"X-Forwarded-For": "10.0.0.1"})
+    other = client.post("/desk/login", data=data, headers={"X-Forwarded-For": "10.0.0.2"})
+    assert (blocked.status_code, other.status_code) == (429, 401)
