@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check-config bench clean
+.PHONY: install run test lint check-config bench bench-desk clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ check-config: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/nlp.py
 	$(PY) bench/pipeline.py
+
+# Needs a PostgreSQL database of its own (emptied and refilled): see README, 性能 / Benchmarks.
+bench-desk: $(STAMP)
+	$(PY) bench/desk.py
 
 clean:
 	rm -rf $(VENV) var

@@ -35,7 +35,9 @@ class Figures:
     by_status: dict[str, int] = field(default_factory=dict)
     by_station: dict[str, int] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" local -> incidents
-    reports_by_category: dict[str, int] = field(default_factory=dict)
+    reports_by_category: dict[str, int] = field(default_factory=dict)  # duplicates included
+    reports_by_station: dict[str, int] = field(default_factory=dict)
+    reports_by_day: dict[str, int] = field(default_factory=dict)
     heat: dict[tuple[str, str], int] = field(default_factory=dict)  # (category, community)
     amounts: dict[str, dict[str, float]] = field(default_factory=dict)  # category -> unit -> sum
     done: dict[str, int] = field(default_factory=dict)  # category -> tickets resolved or closed
@@ -82,9 +84,13 @@ def _in_memory(engine, part) -> None:
 
 
 def _by_day(s: Session, where, fig: Figures) -> None:
-    live = and_(where, T.c.status != "merged")
-    q = select(T.c.day, func.count()).where(live).group_by(T.c.day).order_by(T.c.day)
-    fig.by_day = {f"{d[:4]}-{d[4:6]}-{d[6:]}": n for d, n in s.execute(q)}
+    incidents = func.count().filter(T.c.status != "merged")
+    q = select(T.c.day, incidents, func.count()).where(where).group_by(T.c.day).order_by(T.c.day)
+    for d, n, reports in s.execute(q):
+        day = f"{d[:4]}-{d[4:6]}-{d[6:]}"
+        if n:
+            fig.by_day[day] = n
+        fig.reports_by_day[day] = reports
 
 
 def _heat(s: Session, where, fig: Figures) -> None:
@@ -108,6 +114,7 @@ def _totals(s: Session, config, where, fig: Figures) -> None:
         n, amount, amounts, accepted, accepted_on_time, resolved, resolved_on_time = m
         fig.reports += n
         _add(fig.reports_by_category, category, n)
+        _add(fig.reports_by_station, station, n)
         if status == "merged":
             continue
         fig.incidents += n

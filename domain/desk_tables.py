@@ -89,16 +89,18 @@ def amounts(fig: Figures, config) -> Table:
 def by_station(fig: Figures, config) -> Table:
     """Incidents per station, busiest first."""
     rows = []
-    for code, n in sorted(fig.by_station.items(), key=lambda kv: (-kv[1], kv[0])):
+    for code, reports in sorted(fig.reports_by_station.items(), key=lambda kv: (-kv[1], kv[0])):
         station = config.station(code)
         squadron = config.squadron(station.squadron).name if station else ""
-        rows.append([station.name if station else code, squadron, n])
-    return Table("station", "按工作站", ["工作站", "中队", "受理（起）"], rows)
+        name = station.name if station else code
+        rows.append([name, squadron, fig.by_station.get(code, 0), reports])
+    return Table("station", "按工作站", ["工作站", "中队", "受理（起）", "反映（次）"], rows)
 
 
 def by_day(fig: Figures) -> Table:
-    """Incidents per local day."""
-    return Table("day", "按日", ["日期", "受理（起）"], [[d, n] for d, n in fig.by_day.items()])
+    """Incidents and reports per local day."""
+    rows = [[d, fig.by_day.get(d, 0), n] for d, n in fig.reports_by_day.items()]
+    return Table("day", "按日", ["日期", "受理（起）", "反映（次）"], rows)
 
 
 def by_status(fig: Figures) -> Table:
