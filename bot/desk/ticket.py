@@ -48,6 +48,13 @@ def _room_for_a_photo():
 ticket_bp.before_request(desk_guard)
 
 
+@ticket_bp.errorhandler(413)
+def _photo_too_large(exc):
+    log.warning("%s %s: 413 body over %d bytes", request.method, request.path, PHOTO_MAX_BYTES)
+    text = "照片超过 8 MB，请压缩后重试（企业微信拍照默认即可）。"
+    return render_template("desk/message.html", title="照片太大", text=text), 413
+
+
 def _forbidden(
     no: str, reason: str, text: str = "链接无效或已被改动，请从企业微信中的工单推送打开。"
 ):

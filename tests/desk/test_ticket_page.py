@@ -127,3 +127,13 @@ def test_photo_must_be_an_image(client, chat, ticket_no):
     act(client, ticket_no, "resolve", note="已清理", photo=bad)
     page = client.get(f"/tickets/{ticket_no}").get_data(as_text=True)
     assert "只能上传照片" in page and chat.ticket(ticket_no).status == "accepted"
+
+
+def test_oversized_photo_gets_a_page_not_json(client, chat, ticket_no):
+    """A body over the photo limit is a 413 page in Chinese; the ticket stays accepted."""
+    client.get(push_link(ticket_no, "zhangqinli"))
+    act(client, ticket_no, "accept")
+    huge = (io.BytesIO(b"\xff" * (9 * 1024 * 1024)), "big.jpg", "image/jpeg")
+    resp = act(client, ticket_no, "resolve", note="已清理", photo=huge)
+    assert resp.status_code == 413 and "照片超过 8 MB" in resp.get_data(as_text=True)
+    assert chat.ticket(ticket_no).status == "accepted"
