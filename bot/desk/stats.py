@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 
 from bot.desk.auth import desk_guard, forbidden, services, signed_in
 from bot.desk.exports import csv_text, xlsx_bytes
@@ -114,8 +114,6 @@ def _charts(fig: Figures, config) -> dict:
 
 
 def _download(body, mimetype: str, filename: str):
-    from flask import current_app
-
     disposition = f"attachment; filename=stats; filename*=UTF-8''{quote(filename)}"
     return current_app.response_class(
         body, mimetype=mimetype, headers={"Content-Disposition": disposition}
