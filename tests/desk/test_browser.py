@@ -164,6 +164,9 @@ def test_officer_on_phone_then_leader_on_desktop(
         shot(desk, "desktop-stats")
         desk.find_element(By.ID, "download-xlsx").click()
         book = load_workbook(wait_for_download(downloads, ".xlsx"))
+        desk.get(server + "/desk/reports/monthly?date=2026-11-26")
+        assert "其中清理乱堆乱放12处" in wait_for(desk, "#report-text").text
+        shot(desk, "desktop-report")
     finally:
         desk.quit()
     rows = list(book["按类别"].iter_rows(min_row=3, values_only=True))
