@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
-from bot.api import require_token, ticket_json
+from bot.api import api_viewer, refused, require_token, ticket_json
 from domain import actions
 from domain.lifecycle import IllegalTransition
 from domain.models import Ticket
@@ -52,6 +52,9 @@ def act(no: str):
         errors = [".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
         log.warning("ticket %s: bad action request: %s", no, errors)
         return jsonify({"error": "invalid action", "fields": errors}), 400
+    viewer = api_viewer()
+    if viewer is not None and req.actor != viewer.userid:
+        return refused("只能以本人身份操作工单")  # a person acts as themselves, never as another
     status, body = perform(no, req)
     return jsonify(body), status
 

@@ -54,10 +54,17 @@ def _rate(hits: int, total: int) -> float | None:
 
 
 def period_report(
-    session: Session, config, start: datetime, end: datetime, squadron: str | None = None
+    session: Session,
+    config,
+    start: datetime,
+    end: datetime,
+    squadron: str | None = None,
+    stations: list[str] | None = None,
 ) -> Report:
-    """Figures for tickets created in [start, end), optionally for one squadron's stations."""
-    stations = [s.code for s in config.stations if s.squadron == squadron] if squadron else None
+    """Figures for tickets created in [start, end), for one squadron's stations, or for
+    `stations` when given (a person's scope), else the district."""
+    if stations is None and squadron:
+        stations = [s.code for s in config.stations if s.squadron == squadron]
     fig = figures(session, config, start, end, stations)
     return Report(
         start,

@@ -71,10 +71,15 @@ class Store:
             q = select(Outbox.id).where(Outbox.state == "pending", Outbox.created_at < older_than)
             return list(s.scalars(q.order_by(Outbox.id).limit(500)))
 
-    def tickets(self, limit: int = 50, offset: int = 0, **filters: str) -> list[Ticket]:
-        """Tickets newest first, with their source messages loaded; filters match columns."""
+    def tickets(
+        self, limit: int = 50, offset: int = 0, stations: list[str] | None = None, **filters: str
+    ) -> list[Ticket]:
+        """Tickets newest first, with their source messages loaded; filters match columns,
+        `stations` (when given) limits them to those stations."""
         with self.session() as s:
             q = select(Ticket).options(*TICKET_LOADS)
+            if stations is not None:
+                q = q.where(Ticket.station.in_(stations))
             for column, value in filters.items():
                 q = q.where(getattr(Ticket, column) == value)
             return list(s.scalars(q.order_by(Ticket.id.desc()).limit(limit).offset(offset)))

@@ -9,23 +9,26 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.desk.admin import admin_bp
-from bot.desk.auth import auth_bp
 from bot.desk.common import SESSION_HOURS, assets_bp, csrf
-from bot.desk.lists import lists_bp
-from bot.desk.reports import reports_bp
-from bot.desk.stats import stats_bp
-from bot.desk.ticket import ticket_bp
 
 log = logging.getLogger(__name__)
 
 
 def install_desk(app: Flask, services) -> None:
     """Session cookies, CSRF and the desk's blueprints on `app`."""
+    # Imported here: bot.api reads the desk's session (bot.desk.auth), and the ticket page
+    # posts through bot.actions_api, so importing the views with the package would loop.
+    from bot.desk.admin import admin_bp
+    from bot.desk.auth import auth_bp
+    from bot.desk.lists import lists_bp
+    from bot.desk.reports import reports_bp
+    from bot.desk.stats import stats_bp
+    from bot.desk.ticket import ticket_bp
+
     app.secret_key = services.secrets.get("session_secret")
     app.config.update(
         SESSION_COOKIE_NAME="cgbot_desk",
@@ -47,6 +50,8 @@ def install_desk(app: Flask, services) -> None:
 
 def _csrf_refused(exc: CSRFError):
     log.warning("%s %s: 400 CSRF %s", request.method, request.path, exc.description)
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "missing or bad X-CSRFToken", "status": 400}), 400
     return render_template(
         "desk/message.html", title="请求已失效", text="页面已过期，请刷新后重试。"
     ), 400

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.desk.conftest import PASSWORD, csrf_token, login, signed_in
+from tests.loop.conftest import CLUTTER
 
 # zhangqinli: officer of ST01 (the ticket's station); yupengfei: officer of ST02, same squadron;
 # zhaobingquan: leader of 城阳 (the ticket's squadron); goujunfeng: leader of 流亭;
@@ -97,12 +98,55 @@ def test_pages_need_a_sign_in(client, ticket_no):
     assert client.get(f"/tickets/{ticket_no}").status_code == 403
 
 
-def test_a_desk_session_does_not_open_the_api(app, passwords, ticket_no):
-    """The JSON API stays for machines with the bearer token: a signed-in cookie is not enough."""
-    client = signed_in(app, "ju_liwei", passwords)
+def test_api_with_a_desk_session_follows_the_role(app, passwords, chat, ticket_no, config):
+    """Signed-in people may use the JSON API within their role; the token still sees all."""
+    liuting = next(c for c in config.communities if c.station == "ST10")
+    chat.resident(CLUTTER, group=liuting.groups[0], sender="wxid_other", name="王五")
+    other_no = next(no for no in chat.statuses() if no != ticket_no)
+    officer = signed_in(app, "zhangqinli", passwords)
+    listed = [t["no"] for t in officer.get("/api/tickets").get_json()["tickets"]]
+    assert listed == [ticket_no]
+    assert officer.get(f"/api/tickets/{other_no}").status_code == 403
+    assert officer.get("/api/tickets?station=ST10").status_code == 403
+    assert officer.get("/api/outbox").status_code == 403
+    assert officer.get("/api/stats?squadron=chengyang").status_code == 403
+    assert officer.get("/api/stats").get_json()["incidents"] == 1  # their own station
+    assert officer.get("/api/stats?station=ST01").status_code == 200
+    assert officer.get("/api/stats?station=ST10").status_code == 403
+    assert officer.get("/api/stats?station=NOPE").status_code == 400
+    leader = signed_in(app, "goujunfeng", passwords)  # 流亭: sees the other ticket, not ours
+    assert leader.get(f"/api/tickets/{ticket_no}").status_code == 403
+    assert leader.get(f"/api/tickets/{other_no}").status_code == 200
+    assert leader.get("/api/stats?squadron=chengyang").status_code == 403
+    bureau = signed_in(app, "ju_liwei", passwords)
+    assert len(bureau.get("/api/tickets").get_json()["tickets"]) == 2
+    assert bureau.get("/api/stats").get_json()["incidents"] == 2
+    assert bureau.get("/api/outbox").status_code == 403
+    admin = signed_in(app, "desk_admin", passwords)
+    assert admin.get("/api/outbox").status_code == 200
+
+
+def test_api_actions_with_a_session_need_csrf_and_oneself(app, passwords, chat, ticket_no):
+    """A signed-in officer acts over the API as themselves, with the page's CSRF token."""
+    client = signed_in(app, "zhangqinli", passwords)
+    url = f"/api/tickets/{ticket_no}/actions"
+    body = {"actor": "zhangqinli", "action": "accept"}
+    assert client.post(url, json=body).status_code == 400  # no X-CSRFToken
+    token = csrf_token(client, "/desk")
+    headers = {"X-CSRFToken": token}
+    other = {"actor": "liuyang01", "action": "accept"}
+    assert client.post(url, json=other, headers=headers).status_code == 403
+    assert chat.ticket(ticket_no).status == "dispatched"
+    assert client.post(url, json=body, headers=headers).status_code == 200
+    assert chat.ticket(ticket_no).status == "accepted"
+
+
+def test_push_link_session_does_not_open_the_api(client, chat, ticket_no):
+    """A one-ticket push-link sign-in is not enough for the API."""
+    from tests.desk.conftest import push_link
+
+    client.get(push_link(ticket_no, "zhangqinli"))
     assert client.get("/api/tickets").status_code == 401
-    assert client.get("/api/stats").status_code == 401
-    assert client.post(f"/api/tickets/{ticket_no}/actions", json={}).status_code == 401
 
 
 def test_login_is_rate_limited_per_account(app, passwords, redis):
