@@ -32,6 +32,18 @@ bench: $(STAMP)
 	$(PY) bench/nlp.py
 	$(PY) bench/pipeline.py
 
+# wrk for bench/intake.py (Debian/Ubuntu package; needs root or sudo). Not part of `make test`.
+bench-deps:
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+
+# The service figures (README "性能"): each command starts its own service on loopback and stops.
+bench-service: $(STAMP) bench-deps
+	$(PY) bench/intake.py
+	$(PY) bench/push_latency.py
+	$(PY) bench/overload.py
+	$(PY) bench/worker_rate.py
+	$(PY) bench/district_day.py
+
 # Needs a PostgreSQL database of its own (emptied and refilled): see README, 性能 / Benchmarks.
 bench-desk: $(STAMP)
 	$(PY) bench/desk.py

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import UTC, datetime
 
 import requests
 
+from domain.config import Config
 from domain.officer_actions import BY_VERB, BY_ZH
+
+
+def full_ticket_no(ref: str, config: Config, now: datetime | None = None) -> str:
+    """`ref` as written, or today's ticket with that sequence (`1`, `0001`), as in chat."""
+    if not re.fullmatch(r"[0-9]{1,4}", ref.strip()):
+        return ref.strip()
+    day = (now or datetime.now(UTC)).astimezone(config.tz).strftime("%Y%m%d")
+    return f"{config.service.ticket_prefix}{day}-{int(ref):04d}"
 
 
 def act(url: str, ticket_no: str, action: str, actor: str, note: str = "") -> int:

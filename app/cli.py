@@ -9,13 +9,13 @@ import sys
 
 import requests
 
-from app.act import act
-from app.compose import environment_settings
+from app.act import act, full_ticket_no
 from app.simulate import simulate
 from app.users import set_password_command
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
 from domain.officer_actions import BY_VERB, BY_ZH
+from service import runinfo
 from service.settings import Settings
 from service.supervisor import run
 
@@ -48,22 +48,42 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def client_settings(*needed: str) -> Settings | None:
+    """Settings of the running service for a second terminal: its port from var/run.env, the
+    generated secrets from var/secrets.env; None (and what to export) when a secret is missing."""
+    runinfo.fill_cli_env(os.environ)  # not environment_settings(): it would load stale secrets
+    settings = Settings.from_env()
+    missing = [name for name in needed if not os.environ.get(name)]
+    if missing:
+        print(runinfo.missing_secret_help(missing), file=sys.stderr)
+        return None
+    return settings
+
+
 def cmd_simulate(args) -> int:
     """Post a message as a bridge would and print what the bot did."""
-    settings = environment_settings()
+    settings = client_settings("BRIDGE_SECRET", "API_TOKEN")
+    if settings is None:
+        return 2
     url = args.url or f"http://127.0.0.1:{settings.port}"
     return simulate(load_config(settings.config_file), url, args.group, args.text, args.sender)
 
 
 def cmd_act(args) -> int:
     """An officer's action through the JSON API (a row of domain/officer_actions.py)."""
-    url = args.url or f"http://127.0.0.1:{environment_settings().port}"
-    return act(url, args.ticket, args.action, args.officer, " ".join(args.note))
+    settings = client_settings("API_TOKEN")
+    if settings is None:
+        return 2
+    url = args.url or f"http://127.0.0.1:{settings.port}"
+    ticket = full_ticket_no(args.ticket, load_config(settings.config_file))
+    return act(url, ticket, args.action, args.officer, " ".join(args.note))
 
 
 def cmd_stats(args) -> int:
     """Print the figures for leaders (this month unless --from/--to)."""
-    settings = environment_settings()
+    settings = client_settings("API_TOKEN")
+    if settings is None:
+        return 2
     url = args.url or f"http://127.0.0.1:{settings.port}"
     params = {
         k: v for k, v in (("from", args.start), ("to", args.end), ("squadron", args.squadron)) if v
@@ -80,7 +100,7 @@ def cmd_stats(args) -> int:
 
 def cmd_user(args) -> int:
     """Desk users: `user set-password USERID` (the password on standard input)."""
-    return set_password_command(environment_settings(), args.userid)
+    return set_password_command(Settings.from_env(), args.userid)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
     sim.add_argument("text")
     act = sub.add_parser("act", help="an officer's action on a ticket, through the API")
-    act.add_argument("ticket", help="ticket number, e.g. CY20261126-0001")
+    act.add_argument(
+        "ticket", help="ticket number (CY20261126-0001) or today's sequence (1 or 0001)"
+    )
     act.add_argument("action", help=" ".join(BY_ZH) + " (or " + ", ".join(BY_VERB) + ")")
     act.add_argument("note", nargs="*", help="resolution note, reason, or transfer target")
     act.add_argument("--officer", "--as", dest="officer", required=True, help="officer userid")

@@ -21,6 +21,7 @@ from nlp import Classifier, Lexicon
 from service.settings import Settings, load_secrets_file
 from workers.queues import JobQueue, connect
 from workers.runtime import Runtime, utc_now
+from workers.triage import Triage
 
 # The config sections the classifier reads; the rest (people, rosters) is none of its business.
 NLP_SECTIONS = {"categories", "communities", "nlp"}
@@ -54,8 +55,8 @@ def web_services(
     queue: JobQueue,
     clock: Callable[[], datetime] = utc_now,
 ) -> Services:
-    """What the Flask app needs."""
-    return Services(config, secrets, store, Intake(store, queue), clock)
+    """What the Flask app needs; the intake sorts messages into lanes (workers/triage.py)."""
+    return Services(config, secrets, store, Intake(store, queue, Triage.from_config(config)), clock)
 
 
 def worker_runtime(

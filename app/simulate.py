@@ -23,7 +23,7 @@ def simulate(config: Config, url: str, community: str, text: str, sender: str) -
         return 2
     secret, token = os.environ.get("BRIDGE_SECRET"), os.environ.get("API_TOKEN")
     if not secret or not token:
-        print("BRIDGE_SECRET / API_TOKEN unset: start the service with `make run` first")
+        print("BRIDGE_SECRET / API_TOKEN 未设置 / unset: start the service with `make run` first")
         return 2
     msg_id = f"sim-{uuid.uuid4().hex[:12]}"
     body = json.dumps(
@@ -83,3 +83,9 @@ def _print_view(view: dict) -> None:
             f"{ticket['community']} {ticket['place'] or ''} -> {ticket['station_name']} "
             f"{officer}"
         )
+        if ticket["officer"] and ticket["status"] in ("dispatched", "reopened"):
+            # The number follows the local date: show the newcomer the exact next command.
+            print(
+                f"下一步 / next: .venv/bin/python -m bot act {ticket['no']} 接单 "
+                f"--as {ticket['officer']['userid']}"
+            )

@@ -14,6 +14,7 @@ from bot.actions_api import actions_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
 from bot.desk import install_desk
+from bot.health import health_bp
 from bot.intake import Intake
 from bot.openapi import openapi_bp
 from bot.stats_api import stats_bp
@@ -24,7 +25,16 @@ from domain.secrets import Secrets
 from domain.store import Store
 
 log = logging.getLogger(__name__)
-BLUEPRINTS = (bridge_bp, api_bp, openapi_bp, actions_bp, stats_bp, wecom_bp, wechat_bp)
+BLUEPRINTS = (
+    bridge_bp,
+    api_bp,
+    openapi_bp,
+    actions_bp,
+    stats_bp,
+    wecom_bp,
+    wechat_bp,
+    health_bp,
+)
 
 
 @dataclass
@@ -49,7 +59,6 @@ def create_app(services: Services) -> Flask:
     install_desk(app, services)  # the web pages (bot/desk): ticket page, lists, statistics, reports
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
 

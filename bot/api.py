@@ -8,6 +8,7 @@ from datetime import UTC
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from bot import inputs
 from bot.desk.auth import current_viewer
 from bot.desk.common import csrf
 from domain.access import Viewer, may_see_ticket, visible_stations
@@ -17,6 +18,7 @@ from domain.models import Outbox, Ticket
 log = logging.getLogger(__name__)
 api_bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_PAGE = 200
+MAX_OFFSET = 1_000_000_000  # far past any real list; larger numbers overflow SQLite's INTEGER
 
 
 def services():
@@ -56,14 +58,37 @@ def refused(text: str):
     return jsonify({"error": text}), 403
 
 
+def refuse_bad_params():
+    """400 naming the first query or path parameter that no database could compare (NUL)."""
+    params = [*(request.view_args or {}).items(), *request.args.items(multi=True)]
+    for name, value in params:
+        problem = inputs.text_problem(str(value))
+        if problem:
+            return bad_param(name, problem)
+    return None
+
+
+def bad_param(name: str, reason: str):
+    """A 400 for parameter `name`, logged once."""
+    reason = inputs.printable(reason)
+    log.warning("%s %s: 400 %s: %s", request.method, request.path, name, reason)
+    return jsonify({"error": f"{name}: {reason}", "field": name}), 400
+
+
+api_bp.before_request(refuse_bad_params)
+
+
 @api_bp.get("/tickets")
 def list_tickets():
     """Tickets, newest first; ?status=&station=&community=&category=&limit=&offset=."""
     try:
-        limit = min(int(request.args.get("limit", 50)), MAX_PAGE)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        return jsonify({"error": "limit and offset must be integers"}), 400
+        # Above the cap is clamped (it always was); below 1 is refused, never "everything".
+        limit = min(
+            inputs.bounded_int("limit", request.args.get("limit"), 50, 1, MAX_OFFSET), MAX_PAGE
+        )
+        offset = inputs.bounded_int("offset", request.args.get("offset"), 0, 0, MAX_OFFSET)
+    except inputs.BadInput as exc:
+        return bad_param(exc.field, exc.reason)
     filters = {
         k: request.args[k]
         for k in ("status", "station", "community", "category")
@@ -174,13 +199,25 @@ def ticket_json(t: Ticket, with_events: bool = False) -> dict:
     return data
 
 
+def shown_recipient(r: Outbox) -> str:
+    """Officers and groups by id; a resident (a one-to-one reply) never by their WeChat id, but
+    by a stable alias, so an operator can still see which rows went to the same person."""
+    config = services().config
+    if r.kind == "push" or config.staff_userid(r.recipient) is not None:
+        return r.recipient
+    if config.community_for_group(r.recipient) is not None:
+        return r.recipient
+    key = (services().secrets.get("api_token") or "").encode()
+    return "居民-" + hmac.new(key, r.recipient.encode(), "sha256").hexdigest()[:8]
+
+
 def outbox_json(r: Outbox) -> dict:
     """One recorded send."""
     return {
         "id": r.id,
         "kind": r.kind,
         "channel": r.channel,
-        "recipient": r.recipient,
+        "recipient": shown_recipient(r),
         "mention": r.mention,
         "ticket_no": r.ticket_no,
         "title": r.title,

@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot import inputs
 from bot.message import IncomingMessage
 from channels.signing import verify
+from domain.names import clean_name
 
 log = logging.getLogger(__name__)
 bridge_bp = Blueprint("bridge", __name__)
@@ -30,18 +32,34 @@ class BridgeMessage(BaseModel):
     sent_at: datetime
     mentions: list[str] = Field(default_factory=list)
 
+    @field_validator("msg_id", "group_id", "sender_id", "sender_name", "text")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        problem = inputs.text_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("mentions")
+    @classmethod
+    def _short_names(cls, value: list[str]) -> list[str]:
+        if len(value) > 50 or any(len(name) > inputs.MAX_ID_CHARS for name in value):
+            raise ValueError("at most 50 names of at most 128 characters")
+        return value
+
     @field_validator("sent_at", mode="before")
     @classmethod
     def _unix_or_iso(cls, value):
         if isinstance(value, bool):
             raise ValueError("must be unix seconds or ISO 8601")
         if isinstance(value, int | float):
-            return datetime.fromtimestamp(value, UTC)
+            return inputs.unix_seconds("sent_at", value)  # BadInput is a ValueError
         return value
 
     @field_validator("sent_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
+        inputs.in_span("sent_at", value)
         # Stored in UTC: SQLite drops the offset, so a +08:00 time would read back 8 h off.
         local = value if value.tzinfo else value.replace(tzinfo=current_tz())
         return local.astimezone(UTC)
@@ -53,7 +71,7 @@ class BridgeMessage(BaseModel):
             msg_id=self.msg_id,
             group_id=self.group_id,
             sender_id=self.sender_id,
-            sender_name=self.sender_name,
+            sender_name=clean_name(self.sender_name),
             text=self.text,
             sent_at=self.sent_at,
             mentions=tuple(self.mentions),
@@ -68,6 +86,11 @@ def current_tz():
 
 
 def _error(status: int, reason: str, **extra):
+    # printable(): a lone surrogate in what the sender wrote must not break the log or the answer
+    reason = inputs.printable(reason)
+    extra = {k: inputs.printable(v) if isinstance(v, str) else v for k, v in extra.items()}
+    if "fields" in extra:
+        extra["fields"] = [inputs.printable(f) for f in extra["fields"]]
     log.warning("POST /api/messages: %d %s %s", status, reason, extra or "")
     return jsonify({"accepted": False, "error": reason, **extra}), status
 
@@ -92,22 +115,29 @@ def receive_message():
         return _error(401, reason)
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _error(400, f"body is not JSON: {exc}")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return _error(400, f"body is not JSON: {str(exc)[:100]}")
     if not isinstance(payload, dict):
         return _error(400, "body must be a JSON object")
+    msg_id = _echo(payload.get("msg_id"))
     try:
+        inputs.check_tree(payload)
         message = BridgeMessage.model_validate(payload)
+    except inputs.BadInput as exc:
+        return _error(400, "invalid message", fields=[str(exc)], msg_id=msg_id)
     except ValidationError as exc:
-        return _error(
-            400,
-            "invalid message",
-            fields=_field_errors(exc),
-            msg_id=str(payload.get("msg_id", ""))[:128],
-        )
+        return _error(400, "invalid message", fields=_field_errors(exc), msg_id=msg_id)
     receipt = services.intake.accept(message.to_incoming())
     return jsonify({"accepted": True, "msg_id": receipt.msg_id, "duplicate": receipt.duplicate})
 
 
 def _field_errors(exc: ValidationError) -> list[str]:
     return [".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors()]
+
+
+def _echo(msg_id) -> str:
+    """The msg_id to repeat in a 400, only when it is printable text (the answer must encode)."""
+    if not isinstance(msg_id, str | int) or isinstance(msg_id, bool):
+        return ""
+    text = str(msg_id)[: inputs.MAX_ID_CHARS]
+    return "" if inputs.text_problem(text) else text

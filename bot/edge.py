@@ -17,7 +17,9 @@ from wechatpy.exceptions import WeChatException
 from wechatpy.utils import WeChatSigner
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot import inputs
 from bot.message import IncomingMessage
+from channels.signing import UNIX_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,22 @@ BAD_PAYLOAD_ERRORS = (
     AttributeError,
     WeChatException,  # InvalidCorpIdException / InvalidAppIdException after decryption
 )
+
+# The plaintext fields we read, with the most characters each may hold (the column widths, and
+# the bridge's 4,000 for text). A field given twice or holding an element is not text.
+FIELD_LIMITS = {
+    "MsgId": inputs.MAX_ID_CHARS,
+    "FromUserName": inputs.MAX_ID_CHARS,
+    "MsgType": 32,
+    "Event": 64,
+    "Content": 4000,
+    "Recognition": 4000,
+    "MediaId": 256,
+    "PicUrl": 1024,
+    "Label": 256,
+    "Location_X": 32,
+    "Location_Y": 32,
+}
 
 SUCCESS_TEXT = "success"  # what WeChat and WeCom expect; anything else triggers retries
 
@@ -75,12 +93,15 @@ def forbidden(endpoint: str, reason: str, text: str) -> Response:
 
 def bad_request(endpoint: str, reason: str | Exception) -> Response:
     """400 for a request whose payload is unreadable; `reason` may be the exception raised."""
-    if isinstance(reason, BaseException):
+    if isinstance(reason, BadPayload):
+        reason = str(reason)
+    elif isinstance(reason, BaseException):
         kind = type(reason)
         name = kind.__name__
         if kind.__module__ != "builtins":
             name = f"{kind.__module__}.{name}"  # "struct.error" says more than "error"
         reason = f"{name}: {reason}"[:200]
+    reason = inputs.printable(reason)
     log.warning("%s: bad payload: %s", endpoint, reason)
     return plain("请求无法解析 / bad request: " + reason, 400)
 
@@ -128,12 +149,10 @@ def signed_args(signature_arg: str) -> tuple[str | None, str | None, str | None]
 
 def is_fresh(timestamp: str | None, window_seconds: int, now: float | None = None) -> bool:
     """True when the unix `timestamp` lies within the replay window around now."""
-    try:
-        sent = int(timestamp or "")
-    except ValueError:
-        return False
+    if not timestamp or not UNIX_SECONDS.fullmatch(timestamp):
+        return False  # 400 digits would overflow the float arithmetic below
     now = time.time() if now is None else now
-    return abs(now - sent) <= window_seconds
+    return abs(now - int(timestamp)) <= window_seconds
 
 
 def limit_body(max_bytes: int | None) -> None:
@@ -157,12 +176,33 @@ def read_envelope(body: bytes) -> dict:
     return envelope
 
 
+def check_fields(parsed) -> None:
+    """BadPayload naming the first plaintext field we cannot store as it is."""
+    data = parsed._data
+    for name, limit in FIELD_LIMITS.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise BadPayload(f"{name}: must be plain text, given once")
+        try:
+            inputs.check_text(name, value, limit)
+        except inputs.BadInput as exc:
+            raise BadPayload(str(exc)) from None
+    raw = data.get("CreateTime")
+    if raw is not None and not (isinstance(raw, str) and UNIX_SECONDS.fullmatch(raw.strip())):
+        raise BadPayload("CreateTime: must be unix seconds")
+
+
 def sent_at(parsed) -> datetime:
     """When the message was sent, timezone-aware; now when CreateTime is missing."""
     raw = parsed._data.get("CreateTime")
     if raw is None:
         return datetime.now(CHINA_TZ)
-    return datetime.fromtimestamp(int(raw), CHINA_TZ)
+    try:
+        return inputs.unix_seconds("CreateTime", int(raw)).astimezone(CHINA_TZ)
+    except inputs.BadInput as exc:
+        raise BadPayload(str(exc)) from None
 
 
 def _location_extra(parsed) -> dict:
@@ -185,6 +225,7 @@ def _content(parsed) -> tuple[str, str, dict] | None:
 
 def to_incoming(parsed, channel: str, sender_name: str) -> IncomingMessage | None:
     """Map a parsed wechatpy message to IncomingMessage; None for events and unhandled types."""
+    check_fields(parsed)
     content = _content(parsed)
     if content is None:
         return None

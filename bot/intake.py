@@ -24,15 +24,25 @@ class Receipt:
 class Enqueuer(Protocol):
     """Puts a stored message on the work queue (workers.queues.JobQueue in production)."""
 
-    def process_message(self, message_pk: int) -> None: ...
+    def process_message(self, message_pk: int, first: bool = False) -> None: ...
+
+
+class Lane(Protocol):
+    """Says whether a message joins the first lane (workers.triage.Triage in production)."""
+
+    def first(self, channel: str, sender_id: str, text: str) -> bool: ...
 
 
 class Intake:
-    """Stores a message (unique on channel + msg_id) before the request returns; then enqueues."""
+    """Stores a message (unique on channel + msg_id) before the request returns; then enqueues.
 
-    def __init__(self, store: Store, queue: Enqueuer):
+    One database transaction and one Redis round trip per accepted message.
+    """
+
+    def __init__(self, store: Store, queue: Enqueuer, triage: Lane | None = None):
         self.store = store
         self.queue = queue
+        self.triage = triage
 
     def accept(self, message: IncomingMessage) -> Receipt:
         """Store then enqueue; a redelivered message is acknowledged again and creates nothing."""
@@ -44,11 +54,12 @@ class Intake:
         return Receipt(msg_id=message.msg_id, duplicate=not created)
 
     def _enqueue(self, pk: int, message: IncomingMessage) -> None:
+        first = bool(
+            self.triage and self.triage.first(message.channel, message.sender_id, message.text)
+        )
         try:
-            self.queue.process_message(pk)
-        except (
-            Exception
-        ):  # the row is stored: the reaper re-enqueues it, so the sender still gets 200
+            self.queue.process_message(pk, first=first)
+        except Exception:  # the row is stored: the reaper re-enqueues it; the sender gets 200
             log.exception(
                 "message %s/%s: enqueue failed, left for the reaper",
                 message.channel,

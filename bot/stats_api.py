@@ -6,17 +6,22 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, current_app, jsonify, request
 
-from bot.api import api_viewer, refused, require_token
+from bot import inputs
+from bot.api import api_viewer, bad_param, refuse_bad_params, refused, require_token
 from domain.access import Scope, allowed_scope, default_scope
 from domain.stats import period_report, render_text
 
 stats_bp = Blueprint("stats", __name__, url_prefix="/api")
 stats_bp.before_request(require_token)
+stats_bp.before_request(refuse_bad_params)
 
 
-def _day(value: str | None, default, tz) -> datetime:
-    d = datetime.strptime(value, "%Y-%m-%d").date() if value else default
-    return datetime.combine(d, time(0), tz)
+def _day(name: str, value: str | None, default, tz) -> datetime:
+    try:
+        d = datetime.strptime(value, "%Y-%m-%d").date() if value else default
+    except ValueError:
+        raise inputs.BadInput(name, "must be YYYY-MM-DD") from None
+    return datetime.combine(inputs.day_in_span(name, d), time(0), tz)
 
 
 def _stations(config, squadron: str | None, station: str | None):
@@ -42,16 +47,16 @@ def stats():
     config = services.config
     today = services.clock().astimezone(config.tz).date()
     try:
-        start = _day(request.args.get("from"), today.replace(day=1), config.tz)
-        end = _day(request.args.get("to"), today + timedelta(days=1), config.tz)
-    except ValueError:
-        return jsonify({"error": "from/to must be YYYY-MM-DD"}), 400
+        start = _day("from", request.args.get("from"), today.replace(day=1), config.tz)
+        end = _day("to", request.args.get("to"), today + timedelta(days=1), config.tz)
+    except inputs.BadInput as exc:
+        return bad_param(exc.field, exc.reason)
     squadron = request.args.get("squadron")
     if squadron and config.squadron(squadron) is None:
-        return jsonify({"error": f"unknown squadron {squadron}"}), 400
+        return bad_param("squadron", f"unknown squadron {squadron[:64]}")
     station = request.args.get("station")
     if station and config.station(station) is None:
-        return jsonify({"error": f"unknown station {station}"}), 400
+        return bad_param("station", f"unknown station {station[:64]}")
     stations = _stations(config, squadron, station)
     if isinstance(stations, tuple):
         return stations  # the refusal

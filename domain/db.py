@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # several writer processes (web, workers) share one file
+# NORMAL in WAL mode: a commit is not synced to disk, the WAL is at checkpoints. A crash of any
+# of our processes loses nothing (the OS has the pages); a power cut or kernel crash may lose
+# the last commits, never consistency. PostgreSQL is the answer where that matters (README).
+SQLITE_SYNCHRONOUS = "NORMAL"
 
 
 def normalize_url(url: str) -> str:
@@ -34,6 +38,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

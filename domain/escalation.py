@@ -33,7 +33,8 @@ def remind(desk: TicketDesk, ticket: Ticket) -> None:
         seq=f"{ticket.seq:04d}",
         deadline=desk.sends.local(ticket.accept_by),
     )
-    desk.sends.push(ticket.officer, f"remind:{ticket.no}:{ticket.round}", text, ticket.no)
+    key = f"remind:{ticket.no}:{ticket.round}"
+    desk.sends.push(ticket.officer, key, text, ticket.no, urgent=ticket.urgent)
     desk.event(ticket, "system", "remind", ticket.status, ticket.status, "超时提醒")
 
 
@@ -81,7 +82,8 @@ def overdue(desk: TicketDesk, ticket: Ticket) -> None:
         status=status_name(ticket.status),
         officer=desk.name_of(ticket.officer),
     )
-    desk.sends.push(squadron.leader.userid, f"overdue:{ticket.no}", text, ticket.no)
+    key = f"overdue:{ticket.no}"
+    desk.sends.push(squadron.leader.userid, key, text, ticket.no, urgent=ticket.urgent)
     desk.event(
         ticket, "system", "supervise", ticket.status, ticket.status, "超过办结时限，中队督办"
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain import texts
 from domain.models import Message, Outbox, Ticket
+from domain.names import clean_name
 
 
 class Sends:
@@ -17,8 +18,9 @@ class Sends:
     def __init__(self, session: Session, config, now: datetime):
         self.s, self.config, self.now = session, config, now
         self.recorded: list[Outbox] = []  # to enqueue for delivery once committed
+        self.urgent_ids: set[int] = set()  # pushes about urgent tickets: the first delivery lane
 
-    def record(self, key: str, **fields) -> Outbox:
+    def record(self, key: str, urgent: bool = False, **fields) -> Outbox:
         """Record one send, unique on `key`: a re-run returns the row already recorded."""
         existing = self.s.scalar(select(Outbox).where(Outbox.key == key))
         if existing is not None:
@@ -27,7 +29,13 @@ class Sends:
         self.s.add(row)
         self.s.flush()
         self.recorded.append(row)
+        if urgent:
+            self.urgent_ids.add(row.id)
         return row
+
+    def to_deliver(self) -> list[tuple[int, bool]]:
+        """(outbox id, urgent) of what this unit of work recorded, to queue after commit."""
+        return [(row.id, row.id in self.urgent_ids) for row in self.recorded]
 
     def push_ticket(self, ticket: Ticket, userid: str, kind: str, key: str) -> Outbox:
         """A card about `ticket` to officer `userid` (new, transferred, escalated...)."""
@@ -49,12 +57,18 @@ class Sends:
             deadline=self.local(ticket.accept_by),
             evidence="、".join(ticket.evidence.get("words", [])[:5]) or "—",
         )
-        return self.push(userid, key, body, ticket.no, title)
+        return self.push(userid, key, body, ticket.no, title, urgent=ticket.urgent)
 
     def push(
-        self, userid: str, key: str, text: str, ticket_no: str | None, title: str | None = None
+        self,
+        userid: str,
+        key: str,
+        text: str,
+        ticket_no: str | None,
+        title: str | None = None,
+        urgent: bool = False,
     ) -> Outbox:
-        """A push to an officer or leader through the configured notifier."""
+        """A push to an officer or leader through the configured notifier (`urgent`: first)."""
         url = (
             f"{self.config.service.public_url.rstrip('/')}/tickets/{ticket_no}"
             if ticket_no
@@ -62,6 +76,7 @@ class Sends:
         )
         return self.record(
             key=key,
+            urgent=urgent,
             kind="push",
             channel=self.config.channels.notifier,
             recipient=userid,
@@ -75,7 +90,7 @@ class Sends:
         self, message: Message, text: str, ticket_no: str | None = None, key: str | None = None
     ) -> Outbox:
         """The bot's answer to `message`, back through the channel it came from."""
-        mention = message.sender_name if message.group_id else None
+        mention = clean_name(message.sender_name) if message.group_id else None
         return self.record(
             key=key or f"reply:{message.id}",
             kind="reply",
@@ -88,7 +103,7 @@ class Sends:
 
     def tell_reporter(self, ticket: Ticket, text: str, key: str) -> Outbox:
         """A notice to the reporter of `ticket`, in the chat they reported from."""
-        mention = ticket.reporter_name if ticket.group_id else None
+        mention = clean_name(ticket.reporter_name) if ticket.group_id else None
         return self.record(
             key=key,
             kind="reply",

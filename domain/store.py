@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, and_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from domain.db import make_sessions
 from domain.models import Message, Outbox, Ticket
 
 log = logging.getLogger(__name__)
+REAP_PAGE = 500  # rows per reaper query; the reaper pages through all of them
+_INSERTS = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 # What the API shows of a ticket, loaded up front (sessions close before serialisation).
 TICKET_LOADS = (
     selectinload(Ticket.messages),
@@ -29,6 +32,15 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = make_sessions(engine)
+        table = Message.__table__
+        self._insert_message = (
+            _INSERTS[engine.dialect.name](table)
+            .on_conflict_do_nothing(index_elements=["channel", "msg_id"])
+            .returning(table.c.id)
+        )
+        self._find_message_id = select(table.c.id).where(
+            table.c.channel == bindparam("channel"), table.c.msg_id == bindparam("msg_id")
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -37,18 +49,20 @@ class Store:
             yield s
 
     def save_message(self, fields: dict) -> tuple[int, bool]:
-        """Insert a message unless (channel, msg_id) exists; returns (id, created)."""
-        try:
-            with self.session() as s:
-                row = Message(**fields)
-                s.add(row)
-                s.flush()
-                return row.id, True
-        except IntegrityError:
-            existing = self.find_message(fields["channel"], fields["msg_id"])
-            if existing is None:  # a different constraint failed: not a duplicate
-                raise
-            return existing.id, False
+        """Insert a message unless (channel, msg_id) exists; returns (id, created).
+
+        One transaction and, for a new message, one statement (INSERT ... ON CONFLICT DO
+        NOTHING RETURNING id, on SQLite and PostgreSQL alike), built once, run on the Core
+        connection: the request path skips the ORM's per-row bookkeeping.
+        """
+        with self.engine.begin() as conn:
+            pk = conn.scalar(self._insert_message, fields)
+            if pk is not None:
+                return pk, True
+            pk = conn.scalar(self._find_message_id, fields)
+            if pk is None:  # ON CONFLICT only covers (channel, msg_id): this cannot happen
+                raise RuntimeError(f"message {fields['channel']}/{fields['msg_id']} not stored")
+            return pk, False
 
     def find_message(self, channel: str, msg_id: str) -> Message | None:
         """The stored message (channel, msg_id), or None."""
@@ -57,19 +71,48 @@ class Store:
                 select(Message).where(Message.channel == channel, Message.msg_id == msg_id)
             )
 
-    def messages_waiting(self, older_than: datetime) -> list[int]:
-        """Ids of messages accepted before `older_than` and still not processed (for the reaper)."""
+    def messages_waiting(
+        self, older_than: datetime, after_id: int = 0, limit: int | None = None
+    ) -> list[tuple[int, str, str, str]]:
+        """(id, channel, sender_id, text) of messages accepted before `older_than` and still not
+        processed, by id after `after_id` (the reaper pages through them)."""
         with self.session() as s:
-            q = select(Message.id).where(
-                Message.state == "received", Message.received_at < older_than
+            q = select(Message.id, Message.channel, Message.sender_id, Message.text).where(
+                Message.state == "received", Message.received_at < older_than, Message.id > after_id
             )
-            return list(s.scalars(q.order_by(Message.id).limit(500)))
+            return [
+                tuple(row) for row in s.execute(q.order_by(Message.id).limit(limit or REAP_PAGE))
+            ]
 
-    def outbox_pending(self, older_than: datetime) -> list[int]:
-        """Ids of sends recorded before `older_than` and not yet delivered (for the reaper)."""
+    def count_attempts(self, message_pks: list[int]) -> None:
+        """Count one more attempt for each still unprocessed message (the reaper's re-enqueue)."""
+        if not message_pks:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(Message)
+                .where(Message.id.in_(message_pks), Message.state == "received")
+                .values(attempts=Message.attempts + 1)
+            )
+
+    def outbox_pending(
+        self, older_than: datetime, after_id: int = 0, limit: int | None = None
+    ) -> list[tuple[int, bool]]:
+        """(id, urgent) of sends recorded before `older_than` and not yet delivered, by id after
+        `after_id`; urgent: a push about an urgent ticket (it goes in the first lane)."""
         with self.session() as s:
-            q = select(Outbox.id).where(Outbox.state == "pending", Outbox.created_at < older_than)
-            return list(s.scalars(q.order_by(Outbox.id).limit(500)))
+            urgent = and_(Outbox.kind == "push", Ticket.urgent.is_(True))
+            q = (
+                select(Outbox.id, urgent)
+                .outerjoin(Ticket, Ticket.no == Outbox.ticket_no)
+                .where(
+                    Outbox.state == "pending", Outbox.created_at < older_than, Outbox.id > after_id
+                )
+            )
+            return [
+                (pk, bool(u))
+                for pk, u in s.execute(q.order_by(Outbox.id).limit(limit or REAP_PAGE))
+            ]
 
     def tickets(
         self, limit: int = 50, offset: int = 0, stations: list[str] | None = None, **filters: str

@@ -127,8 +127,19 @@ class TicketDesk:
         duplicate = self.open_ticket(message, finding)
         if duplicate.status == "merged":
             return duplicate
+        repeat = self.has_reported(primary, message)  # checked before this report joins it
         duplicate.merged_into_id = primary.id
         self.transition(duplicate, "merge", "system", f"并入 {primary.no}")
+        if repeat:  # the same person again: one voice, not a neighbour more
+            self.event(
+                primary,
+                "system",
+                "report",
+                primary.status,
+                primary.status,
+                f"{message.sender_name} 再次反映（同一人，仍为 {primary.reporters} 人）",
+            )
+            return duplicate
         primary.reporters += 1
         if primary.reporters >= PRIORITY_REPORTERS and not primary.urgent:
             primary.urgent = True  # several neighbours: it jumps the queue
@@ -143,9 +154,21 @@ class TicketDesk:
         if primary.officer:
             text = texts.fmt(texts.MORE_REPORTERS, no=primary.no, reporters=primary.reporters)
             self.sends.push(
-                primary.officer, f"more:{primary.no}:{primary.reporters}", text, primary.no
+                primary.officer,
+                f"more:{primary.no}:{primary.reporters}",
+                text,
+                primary.no,
+                urgent=primary.urgent,
             )
         return duplicate
+
+    def has_reported(self, primary: Ticket, message: Message) -> bool:
+        """True when the sender of `message` already reported `primary` (first or merged)."""
+        same = (Ticket.reporter_id == message.sender_id) & (Ticket.channel == message.channel)
+        mine = (Ticket.id == primary.id) | (Ticket.merged_into_id == primary.id)
+        q = select(func.count()).select_from(Ticket).where(same, mine)
+        q = q.where(Ticket.origin_message_id != message.id)
+        return bool(self.s.scalar(q))
 
     # -- assignment ---------------------------------------------------------------------------
     def dispatch(self, ticket: Ticket) -> str:

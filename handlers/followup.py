@@ -9,6 +9,14 @@ from handlers.base import Context, Outcome
 from handlers.complaint import community_of, open_and_dispatch
 
 
+def _could_answer(text: str | None) -> bool:
+    """Whether `text` reads as an answer to any question the bot asks."""
+    return bool(text) and any(read_answer(kind, text) for kind in ANSWER_KINDS)
+
+
+ANSWER_KINDS = ("confirm", "satisfaction")
+
+
 class FollowUpHandler:
     """Matches a short answer from someone the bot asked a question in this chat."""
 
@@ -16,7 +24,9 @@ class FollowUpHandler:
 
     def match(self, message: Message, ctx: Context) -> tuple[Question, str] | None:
         """The open question and the sender's answer to it."""
-        question = pending_question(ctx.desk, message) if message.text else None
+        if not _could_answer(message.text):
+            return None  # most messages: no need to look for a question in the database
+        question = pending_question(ctx.desk, message)
         answer = read_answer(question.kind, message.text) if question else None
         return (question, answer) if answer is not None else None
 

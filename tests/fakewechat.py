@@ -25,6 +25,7 @@ class FakeWeChatServer:
 
     def __init__(self):
         self.calls: list[tuple[str, dict, dict | None]] = []
+        self.call_times: list[float] = []  # time.monotonic() of each call, same order
         self.tokens: set[str] = set()
         self._failures: list[int] = []
         self._lock = threading.Lock()
@@ -85,11 +86,18 @@ class FakeWeChatServer:
         """The recorded calls whose path ends with `path`."""
         return [call for call in self.calls if call[0].endswith(path)]
 
+    def timed_calls_to(self, path: str) -> list[tuple[float, dict | None]]:
+        """(monotonic time, body) of the recorded calls whose path ends with `path`."""
+        with self._lock:
+            pairs = list(zip(self.call_times, self.calls, strict=True))
+        return [(at, call[2]) for at, call in pairs if call[0].endswith(path)]
+
     def _record(self) -> None:
         # wechatpy posts JSON without a JSON content type: parse regardless.
         body = request.get_json(force=True, silent=True) if request.method == "POST" else None
         with self._lock:
             self.calls.append((request.path, request.args.to_dict(), body))
+            self.call_times.append(time.monotonic())
 
     def _issue_token(self, *credentials: str):
         if not all(credentials):

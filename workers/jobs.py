@@ -10,28 +10,36 @@ from channels.wxclients import RecipientRejected
 from domain.models import Message, Outbox
 from handlers.base import Context
 from workers import runtime, timers
+from workers.queues import delivery_job_id, message_job_id
+from workers.triage import Triage
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 4  # the first try plus the queue's retries
 MAX_PROCESS_ATTEMPTS = 6  # rq's retries plus a few rounds of the reaper, then parked as failed
-REAP_GRACE = timedelta(seconds=60)  # a message this old and still unprocessed lost its job
+REAP_GRACE = timedelta(seconds=60)  # younger rows may be between their commit and enqueue
 
 
 def process_message(message_pk: int) -> str:
-    """Handle a stored message once: classify, run the first matching handler, queue sends."""
+    """Handle a stored message once: classify, run the first matching handler, queue sends.
+
+    One transaction counts the attempt and does the work. If the handling raises, that
+    transaction is rolled back and a second, short one counts the failed attempt (a process
+    killed mid-job is counted by the reaper when it re-enqueues the message).
+    """
     rt = runtime.current()
-    if not _count_attempt(rt, message_pk):
-        return "skipped"
-    with rt.store.session() as s:
-        message = s.get(Message, message_pk, with_for_update=True)
-        if message is None or message.state != "received":
-            return "skipped"
-        ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
-        outcome = handlers.handle(message, ctx)
-        message.state, message.outcome = "processed", outcome.as_dict()
-        s.flush()
-        sends = [row.id for row in ctx.desk.sends.recorded if row.state == "pending"]
-        armed = list(ctx.desk.timers.armed)
+    try:
+        with rt.store.session() as s:
+            message = s.get(Message, message_pk, with_for_update=True)
+            if message is None or message.state != "received" or not _count_attempt(message):
+                return "skipped"
+            ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
+            outcome = handlers.handle(message, ctx)
+            message.state, message.outcome = "processed", outcome.as_dict()
+            s.flush()
+            sends, armed = ctx.desk.sends.to_deliver(), list(ctx.desk.timers.armed)
+    except Exception:
+        count_failed_attempt(rt, message_pk)
+        raise  # rq retries the job
     timers.after_commit(rt.queue, rt.clock, sends, armed)
     log.info(
         "message %s/%s: %s %s",
@@ -43,23 +51,30 @@ def process_message(message_pk: int) -> str:
     return outcome.handler
 
 
-def _count_attempt(rt, message_pk: int) -> bool:
-    """Count this attempt in its own transaction; a message that keeps failing is parked."""
-    with rt.store.session() as s:
-        message = s.get(Message, message_pk, with_for_update=True)
-        if message is None or message.state != "received":
-            return False
-        message.attempts += 1
-        if message.attempts <= MAX_PROCESS_ATTEMPTS:
-            return True
-        message.state = "failed"  # visible in /api/messages; an operator re-queues it after a fix
-        log.error(
-            "message %s/%s: failed %d times, parked",
-            message.channel,
-            message.msg_id,
-            MAX_PROCESS_ATTEMPTS,
-        )
-        return False
+def count_failed_attempt(rt, message_pk: int) -> None:
+    """Count an attempt whose work was rolled back (or lost with its process)."""
+    try:
+        with rt.store.session() as s:
+            message = s.get(Message, message_pk, with_for_update=True)
+            if message is not None and message.state == "received":
+                _count_attempt(message)
+    except Exception:  # the database itself is failing: the job's own error says more
+        log.exception("message %s: could not count the failed attempt", message_pk)
+
+
+def _count_attempt(message: Message) -> bool:
+    """Count this attempt; a message that keeps failing is parked instead of tried again."""
+    message.attempts += 1
+    if message.attempts <= MAX_PROCESS_ATTEMPTS:
+        return True
+    message.state = "failed"  # visible in /api/messages; an operator re-queues it after a fix
+    log.error(
+        "message %s/%s: failed %d times, parked",
+        message.channel,
+        message.msg_id,
+        MAX_PROCESS_ATTEMPTS,
+    )
+    return False
 
 
 def deliver(outbox_pk: int) -> str:
@@ -92,13 +107,40 @@ class RetryDelivery(Exception):
 
 
 def reap() -> dict:
-    """Re-enqueue messages and sends whose job was lost (crash, Redis restart, failed enqueue)."""
+    """Re-enqueue messages and sends whose job was lost (crash, Redis restart, failed enqueue).
+
+    Lost means no job for it exists that will still run: the stable job id is looked up in
+    Redis (queued, running, scheduled for a retry). A long backlog is not lost and is left
+    alone. The grace period only keeps the reaper from racing a commit and its enqueue.
+    """
     rt = runtime.current()
     cutoff = rt.clock() - REAP_GRACE
-    messages = rt.store.messages_waiting(cutoff)
-    for pk in messages:
-        rt.queue.process_message(pk)
-    sends = rt.store.outbox_pending(cutoff)
-    for pk in sends:
-        rt.queue.deliver(pk)
-    return {"messages": len(messages), "sends": len(sends)}
+    triage = Triage.from_config(rt.config)
+    messages = sends = 0
+    for page in _pages(lambda after: rt.store.messages_waiting(cutoff, after)):
+        lost = _lost(rt.queue, {message_job_id(pk): row for pk, *row in page})
+        rt.store.count_attempts([pk for pk, _row in lost])  # lost with a killed process, too
+        for first in (True, False):
+            pks = [pk for pk, (ch, sender, text) in lost if triage.first(ch, sender, text) == first]
+            rt.queue.process_messages(pks, first=first)
+        messages += len(lost)
+    for page in _pages(lambda after: rt.store.outbox_pending(cutoff, after)):
+        lost = _lost(rt.queue, {delivery_job_id(pk): urgent for pk, urgent in page})
+        rt.queue.enqueue_after_commit(lost, [])
+        sends += len(lost)
+    return {"messages": messages, "sends": sends}
+
+
+def _pages(fetch):
+    """Rows from `fetch(after_id)`, page by page, until a page comes back empty."""
+    after = 0
+    while page := fetch(after):
+        yield page
+        after = page[-1][0]
+
+
+def _lost(queue, rows_by_job: dict) -> list:
+    """(pk, row) for the rows whose job is lost; failed jobs leave the failed registry."""
+    lost_ids = queue.lost(list(rows_by_job))
+    queue.forget_failed(lost_ids)
+    return [(int(job_id.split("-", 1)[1]), rows_by_job[job_id]) for job_id in lost_ids]

@@ -13,7 +13,7 @@ def weekly() -> int:
     with rt.store.session() as s:
         sends = send_weekly_reports(s, rt.config, rt.clock())
         s.flush()
-        ids = [row.id for row in sends.recorded]
+        ids = sends.to_deliver()
     timers.after_commit(rt.queue, rt.clock, ids, [])
     return len(ids)
 

@@ -10,6 +10,7 @@ from domain.models import Timer
 from domain.tickets import TicketDesk
 from domain.timers import due_timers
 from workers import runtime
+from workers.queues import Alarm
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def fire(timer_pk: int) -> str:
         desk = TicketDesk(s, rt.config, now)
         result = escalation.fire(desk, timer)
         s.flush()
-        sends = [row.id for row in desk.sends.recorded]
+        sends = desk.sends.to_deliver()
         armed = list(desk.timers.armed)
     after_commit(rt.queue, rt.clock, sends, armed)
     return result
@@ -41,17 +42,13 @@ def sweep() -> int:
     return sum(fire(pk) not in ("skipped", "early") for pk in ids)
 
 
-def after_commit(queue, clock, outbox_ids: list[int], timers: list[Timer]) -> None:
-    """Queue deliveries and set rq alarms for what a unit of work recorded."""
-    for pk in outbox_ids:
-        queue.deliver(pk)
-    for timer in timers:
-        schedule(queue, clock, timer)
+def after_commit(queue, clock, sends: list[tuple[int, bool]], timers: list[Timer]) -> None:
+    """Queue deliveries (outbox id, urgent) and set rq alarms for what a unit of work recorded,
+    in one Redis round trip."""
+    queue.enqueue_after_commit(sends, [alarm(clock, timer) for timer in timers])
 
 
-def schedule(queue, clock, timer: Timer) -> None:
-    """Set rq's alarm for `timer`; the delay is measured on `clock` (real time in production)."""
+def alarm(clock, timer: Timer) -> Alarm:
+    """rq's alarm for `timer`; the delay is measured on `clock` (real time in production)."""
     delay = timer.due_at - clock()
-    queue.timer_at(
-        datetime.now(UTC) + delay, "workers.timers.fire", timer.id, job_id=f"timer-{timer.id}"
-    )
+    return Alarm(datetime.now(UTC) + delay, "workers.timers.fire", (timer.id,), f"timer-{timer.id}")

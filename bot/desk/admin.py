@@ -8,6 +8,7 @@ import logging
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 
+from bot.api import shown_recipient
 from bot.desk.auth import admin_only, desk_guard, services, signed_in
 from bot.desk.view import local
 from domain.access import ROLE_NAMES, viewer_for
@@ -84,7 +85,9 @@ def outbox_page():
             )
         )
     tz = services().config.tz
-    return render_template("desk/outbox.html", viewer=g.viewer, rows=rows, local=local, tz=tz)
+    return render_template(
+        "desk/outbox.html", viewer=g.viewer, rows=rows, local=local, tz=tz, shown=shown_recipient
+    )
 
 
 @admin_bp.post("/desk/admin/outbox/<int:outbox_id>/retry")

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from bot.actions_api import ActionRequest, perform
@@ -116,9 +117,10 @@ def ticket_action(no: str):
         return _forbidden(no, f"{viewer.userid} outside the scope")
     try:
         req = _action_request(viewer, ticket)
-    except ValueError as exc:
+    except ValueError as exc:  # the form itself is wrong: say what, on the page, as a 400
+        log.warning("ticket %s: page action refused: %s", no, exc)
         flash(str(exc), "error")
-        return redirect(url_for("desk_ticket.ticket_page", no=no))
+        return _render(ticket, viewer), 400
     status, body = perform(no, req)
     if status != 200:
         _drop_photos(req.photos)
@@ -142,9 +144,25 @@ def _action_request(viewer: Viewer, ticket: Ticket) -> ActionRequest:
             target=form.get("target") or None,
             photos=photos,
         )
-    except ValueError:
+    except ValidationError as exc:
         _drop_photos(photos)
-        raise ValueError("请选择有效的操作") from None
+        raise ValueError(form_problem(exc)) from None
+
+
+FORM_FIELDS = {"action": "操作", "note": "说明", "target": "转派对象", "actor": "队员"}
+
+
+def form_problem(exc: ValidationError) -> str:
+    """What is wrong with the form, in words an officer understands (first problem only)."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    label = FORM_FIELDS.get(field, field)
+    if field == "action":
+        return "请选择有效的操作（接单、到场、办结、转派、退回或升级）"
+    if error["type"] == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return f"{label}过长：最多 {limit} 个字，请删减后再提交"
+    return f"{label}无效：请检查后再提交（不能包含特殊控制字符）"
 
 
 def _with_amount(note: str, amount: str, unit: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,42 @@ def test_invalid_yaml_exits_non_zero(tmp_path):
     result = check_config(path)
     assert result.returncode != 0
     assert "invalid YAML" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_check_config_names_the_path_once(tmp_path, raw, broken):
+    """`check-config --config other.yaml` prints the path once, when good and when bad."""
+    if broken:
+        raw["stations"][0]["officers"][0]["userid"] = "bad user"
+    path = write_config(tmp_path, raw, "other.yaml")
+    result = check_config(path)
+    assert (result.stdout + result.stderr).count("other.yaml") == 1
+
+
+def test_act_takes_todays_sequence(config):
+    """`act 2 接单` means today's (local date) ticket 0002, as the chat commands do."""
+    from datetime import UTC, datetime
+
+    from app.act import full_ticket_no
+
+    late_utc = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)  # already the 27th in Qingdao
+    assert full_ticket_no("2", config, late_utc) == "CY20261127-0002"
+    assert full_ticket_no("0012", config, late_utc) == "CY20261127-0012"
+    assert full_ticket_no("CY20261126-0001", config, late_utc) == "CY20261126-0001"
+
+
+def test_cli_without_secrets_says_what_to_export(tmp_path):
+    """A second terminal, no service ever started here: it says to start one, no traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("API_TOKEN", "BRIDGE_SECRET", "PORT")}
+    env["CGBOT_VAR_DIR"] = str(tmp_path / "var")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "act", "1", "接单", "--as", "zhangqinli"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "API_TOKEN" in result.stderr and "make run" in result.stderr
+    assert "Traceback" not in result.stderr
