@@ -31,6 +31,7 @@ check-config: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/nlp.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/channels.py
 
 # wrk for bench/intake.py (Debian/Ubuntu package; needs root or sudo). Not part of `make test`.
 bench-deps:

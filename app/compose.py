@@ -12,13 +12,18 @@ from redis import Redis
 
 from bot import Services, create_app
 from bot.intake import Intake
+from channels.media import Fetcher
+from channels.mediastore import build_media_store
+from channels.ratelimit import SlidingWindow
 from channels.senders import build_senders
+from channels.wxclients import build_wechat_client, build_wecom_client
 from domain.config import Config, load_config
 from domain.db import make_engine
 from domain.secrets import Secrets
 from domain.store import Store
 from nlp import Classifier, Lexicon
 from service.settings import Settings, load_secrets_file
+from workers.media import MediaRuntime
 from workers.queues import JobQueue, connect
 from workers.runtime import Runtime, utc_now
 from workers.triage import Triage
@@ -56,7 +61,11 @@ def web_services(
     clock: Callable[[], datetime] = utc_now,
 ) -> Services:
     """What the Flask app needs; the intake sorts messages into lanes (workers/triage.py)."""
-    return Services(config, secrets, store, Intake(store, queue, Triage.from_config(config)), clock)
+    services = Services(
+        config, secrets, store, Intake(store, queue, Triage.from_config(config)), clock
+    )
+    services.media_store = build_media_store(config, secrets)
+    return services
 
 
 def worker_runtime(
@@ -70,7 +79,24 @@ def worker_runtime(
 ) -> Runtime:
     """What worker jobs need."""
     senders = build_senders(config, secrets, token_storage)
-    return Runtime(config, store, queue, classifier, senders, clock)
+    rt = Runtime(config, store, queue, classifier, senders, clock)
+    rt.media = media_runtime(config, secrets, token_storage)
+    rt.limiter = SlidingWindow(queue.redis, lambda: clock().timestamp())
+    return rt
+
+
+def media_runtime(config: Config, secrets: Secrets, token_storage=None) -> MediaRuntime:
+    """How workers fetch attachments (the channels' own API clients) and where they keep them."""
+    clients = {
+        "wecom": build_wecom_client(config, secrets, token_storage),
+        "wechat": build_wechat_client(config, secrets, token_storage),
+    }
+    fetcher = Fetcher(
+        {k: v for k, v in clients.items() if v is not None},
+        config.channels.http_timeout_seconds,
+        config.media.max_bytes,
+    )
+    return MediaRuntime(fetcher, build_media_store(config, secrets))
 
 
 def _redis(settings: Settings, fail_fast: bool = False) -> Redis:

@@ -11,11 +11,13 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.actions_api import actions_bp
+from bot.aibot import aibot_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
 from bot.desk import install_desk
 from bot.health import health_bp
 from bot.intake import Intake
+from bot.media import media_bp
 from bot.openapi import openapi_bp
 from bot.stats_api import stats_bp
 from bot.wechat import wechat_bp
@@ -33,6 +35,8 @@ BLUEPRINTS = (
     stats_bp,
     wecom_bp,
     wechat_bp,
+    media_bp,
+    aibot_bp,
     health_bp,
 )
 
@@ -46,6 +50,7 @@ class Services:
     store: Store
     intake: Intake
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    media_store: object | None = None  # channels.mediastore.MediaStore: photos served at /media
 
 
 def create_app(services: Services) -> Flask:

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from bot import inputs
 from bot.desk.auth import current_viewer
 from bot.desk.common import csrf
+from bot.media import message_files_json, photos_json
 from domain.access import Viewer, may_see_ticket, visible_stations
 from domain.lifecycle import status_name
 from domain.models import Outbox, Ticket
@@ -112,7 +113,7 @@ def get_ticket(no: str):
     viewer = api_viewer()
     if viewer is not None and not may_see_ticket(services().config, viewer, no, ticket.station):
         return refused(f"工单 {no} 不在您的辖区")
-    return jsonify(ticket_json(ticket, with_events=True))
+    return jsonify(ticket_json(ticket, with_events=True) | {"photos": photos_json(ticket.id)})
 
 
 @api_bp.get("/outbox")
@@ -143,6 +144,7 @@ def get_message(channel: str, msg_id: str):
             "outcome": message.outcome,
             "ticket": ticket_json(ticket) if ticket else None,
             "replies": [outbox_json(r) for r in replies],
+            "files": message_files_json(message.id),
         }
     )
 

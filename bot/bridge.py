@@ -16,7 +16,18 @@ from channels.signing import verify
 from domain.names import clean_name
 
 log = logging.getLogger(__name__)
+# The body limit (service.max_body_bytes) bounds a data: URL photo too: bridges send larger
+# photos as an http(s) URL they serve, which the fetch job downloads.
+MAX_IMAGE_FIELD = 4 * 1024 * 1024
 bridge_bp = Blueprint("bridge", __name__)
+
+
+class BridgeLocation(BaseModel):
+    """A shared location, GCJ-02 as WeChat gives it."""
+
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+    label: str = Field(default="", max_length=200)
 
 
 class BridgeMessage(BaseModel):
@@ -31,6 +42,15 @@ class BridgeMessage(BaseModel):
     text: str = Field(max_length=4000)
     sent_at: datetime
     mentions: list[str] = Field(default_factory=list)
+    image: str | None = Field(default=None, max_length=MAX_IMAGE_FIELD)
+    location: BridgeLocation | None = None
+
+    @field_validator("image")
+    @classmethod
+    def _image_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://", "data:image/")):
+            raise ValueError("must be an http(s) URL or a data:image/... URL")
+        return value or None
 
     @field_validator("msg_id", "group_id", "sender_id", "sender_name", "text")
     @classmethod
@@ -75,9 +95,22 @@ class BridgeMessage(BaseModel):
             text=self.text,
             sent_at=self.sent_at,
             mentions=tuple(self.mentions),
-            kind="image" if self.model_extra.get("image") and not self.text else "text",
-            extra=dict(self.model_extra),
+            kind=self._kind(),
+            extra=self._extra(),
         )
+
+    def _kind(self) -> str:
+        if self.text:
+            return "text"
+        return "image" if self.image else "location" if self.location else "text"
+
+    def _extra(self) -> dict:
+        extra = dict(self.model_extra)
+        if self.image:
+            extra["image"] = self.image
+        if self.location:
+            extra["location"] = self.location.model_dump()
+        return extra
 
 
 def current_tz():

@@ -18,6 +18,7 @@ from wechatpy.utils import WeChatSigner
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import inputs
+from bot.cards import card_click
 from bot.message import IncomingMessage
 from channels.signing import UNIX_SECONDS
 
@@ -205,6 +206,11 @@ def sent_at(parsed) -> datetime:
         raise BadPayload(str(exc)) from None
 
 
+def sent_at_now() -> datetime:
+    """Now, for pushes that carry no send time (智能机器人 JSON)."""
+    return datetime.now(CHINA_TZ)
+
+
 def _location_extra(parsed) -> dict:
     return {"x": parsed.location_x, "y": parsed.location_y, "label": parsed.label or ""}
 
@@ -228,7 +234,7 @@ def to_incoming(parsed, channel: str, sender_name: str) -> IncomingMessage | Non
     check_fields(parsed)
     content = _content(parsed)
     if content is None:
-        return None
+        return card_click(parsed, channel, sent_at(parsed))
     kind, text, extra = content
     return IncomingMessage(
         channel=channel,

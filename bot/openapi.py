@@ -20,7 +20,10 @@ def openapi_document() -> dict:
     """Build the document once per process."""
     doc = yaml.safe_load(DOCUMENT.read_text(encoding="utf-8"))
     schemas = doc["components"]["schemas"]
-    schemas["BridgeMessage"] = BridgeMessage.model_json_schema()
+    # Nested models (BridgeLocation) become components, referenced where OpenAPI looks for them.
+    bridge = BridgeMessage.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(bridge.pop("$defs", {}))
+    schemas["BridgeMessage"] = bridge
     schemas["ActionRequest"] = ActionRequest.model_json_schema()
     return doc
 

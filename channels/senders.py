@@ -7,8 +7,11 @@ import logging
 from typing import Protocol
 
 import requests
+from wechatpy.exceptions import WeChatClientException
 
-from channels import wxclients
+from channels import officer_cards, wxclients
+from channels.aibot import AibotSender
+from channels.robots import GroupReplySender, build_group_sender
 from channels.signing import signed_headers, signed_ticket_url
 from domain.models import Outbox
 
@@ -66,13 +69,34 @@ def _bridge_payload(row: Outbox) -> dict:
 
 
 class WeComSender:
-    """Officer pushes (text card, signed link) and one-to-one replies through the WeCom app."""
+    """Officer pushes (template card with 接单, text card, news card with a photo, signed links)
+    and one-to-one replies through the WeCom app."""
 
-    def __init__(self, client, agent_id: str, link_key: str | None = None):
+    def __init__(
+        self,
+        client,
+        agent_id: str,
+        link_key: str | None = None,
+        template_cards: bool = False,
+        public_url: str = "",
+    ):
         self.client, self.agent_id, self.link_key = client, agent_id, link_key
+        self.template_cards, self.public_url = template_cards, public_url.rstrip("/")
 
     def send(self, row: Outbox) -> None:
-        if row.kind == "push" and row.url:
+        photo = (row.extra or {}).get("photo")
+        if (row.extra or {}).get("update_card"):
+            wxclients.update_template_card(
+                self.client, self.agent_id, row.recipient, row.extra["update_card"], row.text
+            )
+        elif row.kind == "push" and photo and row.ticket_no:
+            article = officer_cards.news_article(row, self._link(row), self._photo_url(row, photo))
+            wxclients.send_officer_news(self.client, self.agent_id, row.recipient, article)
+        elif (
+            row.kind == "push" and row.url and self.template_cards and row.key.startswith("assign:")
+        ):
+            self._template_card(row)
+        elif row.kind == "push" and row.url:
             wxclients.send_officer_card(
                 self.client,
                 self.agent_id,
@@ -83,6 +107,26 @@ class WeComSender:
             )
         else:
             wxclients.send_officer_text(self.client, self.agent_id, row.recipient, row.text)
+
+    def _template_card(self, row: Outbox) -> None:
+        """The 接单 card; an app that cannot show template cards gets the text card instead."""
+        card = officer_cards.accept_card(row, self._link(row))
+        try:
+            wxclients.send_officer_template_card(self.client, self.agent_id, row.recipient, card)
+        except WeChatClientException as exc:
+            if exc.errcode not in officer_cards.CARD_UNSUPPORTED:
+                raise
+            log.warning("outbox %s: template card refused (%s), text card instead", row.id, exc)
+            title, link = row.title or "", self._link(row)
+            wxclients.send_officer_card(
+                self.client, self.agent_id, row.recipient, title, row.text, link
+            )
+
+    def _photo_url(self, row: Outbox, sha256: str) -> str:
+        url = f"{self.public_url}/media/{sha256}"
+        if self.link_key:  # WeCom's servers fetch the picture: they need the ticket's signature
+            url = signed_ticket_url(url, self.link_key, row.ticket_no)
+        return url.replace("?sig=", f"?no={row.ticket_no}&sig=", 1)
 
     def _link(self, row: Outbox) -> str:
         # Signed only here: the outbox keeps the plain URL, so the key never lands in the database.
@@ -106,14 +150,28 @@ def build_senders(config, secrets, storage=None) -> dict[str, Sender]:
     timeout = config.channels.http_timeout_seconds
     senders: dict[str, Sender] = {
         "console": ConsoleSender(),
-        "bridge": BridgeSender(
-            secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "", timeout
+        "bridge": build_group_sender(
+            config,
+            secrets,
+            BridgeSender(
+                secrets.get("bridge_reply_url"), secrets.get("bridge_secret") or "", timeout
+            ),
         ),
     }
+    senders["aibot"] = AibotSender(timeout, _robot_only(senders["bridge"]))
     senders["wecom"] = _wecom_sender(config, secrets, storage)
     wechat = wxclients.build_wechat_client(config, secrets, storage)
     senders["wechat"] = WeChatSender(wechat) if wechat else ConsoleSender()
     return senders
+
+
+def _robot_only(group_sender) -> Sender:
+    """智能机器人 chats have no bridge: only their robot (if configured) or the log."""
+    if isinstance(group_sender, GroupReplySender):
+        return GroupReplySender(
+            ConsoleSender(), group_sender.robot, group_sender.keys, group_sender.per_minute
+        )
+    return ConsoleSender()
 
 
 def _wecom_sender(config, secrets, storage) -> Sender:
@@ -128,4 +186,10 @@ def _wecom_sender(config, secrets, storage) -> Sender:
             secrets.env_name("wecom_agent_id"),
         )
         return ConsoleSender()
-    return WeComSender(client, agent_id, secrets.get("api_token"))
+    return WeComSender(
+        client,
+        agent_id,
+        secrets.get("api_token"),
+        template_cards=config.channels.officer_card == "template",
+        public_url=config.service.public_url,
+    )

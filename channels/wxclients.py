@@ -95,18 +95,60 @@ def _check_recipients(client, result: dict, userid: str) -> dict:
     return result
 
 
+# The recipient is outside the app's visible range, or unknown: retrying will not help.
+RECIPIENT_ERRCODES = {81013, 60111, 82001}
+
+
+def _rejecting(send, client, userid: str) -> dict:
+    """Run `send`; the recipient errors of WeCom become RecipientRejected."""
+    try:
+        result = send()
+    except WeChatClientException as exc:
+        if exc.errcode in RECIPIENT_ERRCODES:
+            log.warning("WeCom refused recipient %s: %s %s", userid, exc.errcode, exc.errmsg)
+            raise RecipientRejected(exc.errcode, exc.errmsg, client=client) from None
+        raise
+    return _check_recipients(client, result, userid)
+
+
+def send_officer_template_card(client, agent_id, userid: str, card: dict) -> dict:
+    """Send a WeCom template card (按钮交互型) to one officer."""
+    msg = {"msgtype": "template_card", "template_card": card}
+    return _rejecting(lambda: client.message.send(int(agent_id), userid, msg=msg), client, userid)
+
+
+def update_template_card(client, agent_id, userid: str, response_code: str, button: str) -> dict:
+    """Replace a clicked card's buttons with one disabled `button` text (WeCom 更新模版卡片)."""
+    data = {
+        "userids": [userid],
+        "agentid": int(agent_id),
+        "response_code": response_code,
+        "button": {"replace_name": button},
+    }
+    return client.post("message/update_template_card", data=data)
+
+
+def send_officer_news(client, agent_id, userid: str, article: dict) -> dict:
+    """Send a WeCom news message (one article with a picture) to one officer."""
+    return _rejecting(
+        lambda: client.message.send_articles(int(agent_id), userid, [article]), client, userid
+    )
+
+
 def send_officer_card(
     client, agent_id, userid: str, title: str, description: str, url: str
 ) -> dict:
     """Send a WeCom text card to one officer; raises WeChatClientException on API errors."""
-    result = client.message.send_text_card(int(agent_id), userid, title, description, url)
-    return _check_recipients(client, result, userid)
+    return _rejecting(
+        lambda: client.message.send_text_card(int(agent_id), userid, title, description, url),
+        client,
+        userid,
+    )
 
 
 def send_officer_text(client, agent_id, userid: str, text: str) -> dict:
     """Send a WeCom text message to one officer; raises WeChatClientException on API errors."""
-    result = client.message.send_text(int(agent_id), userid, text)
-    return _check_recipients(client, result, userid)
+    return _rejecting(lambda: client.message.send_text(int(agent_id), userid, text), client, userid)
 
 
 def send_resident_text(client, openid: str, text: str) -> dict:

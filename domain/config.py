@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator, Mapping
 from datetime import time
@@ -95,6 +96,12 @@ class SecretNames(_Frozen):
     wechat_app_secret: EnvName
     wechat_token: EnvName
     wechat_encoding_aes_key: EnvName
+    # Added with issue 10; defaults keep older config files valid.
+    wecom_robot_keys: EnvName = "WECOM_ROBOT_KEYS"  # group_id=key,... (群机器人 webhook keys)
+    aibot_token: EnvName = "AIBOT_TOKEN"  # 智能机器人 callback Token
+    aibot_encoding_aes_key: EnvName = "AIBOT_ENCODING_AES_KEY"
+    s3_access_key_id: EnvName = "S3_ACCESS_KEY_ID"
+    s3_secret_access_key: EnvName = "S3_SECRET_ACCESS_KEY"
     # Signs the desk's session cookies and CSRF tokens; a default keeps older files valid.
     session_secret: EnvName = "SECRET_KEY"
 
@@ -106,6 +113,32 @@ class Channels(_Frozen):
     wecom_api_base_url: HttpUrl = "https://qyapi.weixin.qq.com/cgi-bin/"
     wechat_api_base_url: HttpUrl = "https://api.weixin.qq.com/cgi-bin/"
     http_timeout_seconds: PositiveFloat = 5
+    # 群机器人: webhook base URL, per-robot limit, and an untracked YAML file {group_id: key}
+    robot_webhook_url: HttpUrl = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+    robot_keys_file: str | None = None
+    robot_messages_per_minute: PositiveInt = 20
+    # 按钮交互型 template card with an 接单 button; `text` keeps the old text card
+    officer_card: Literal["template", "text"] = "text"
+
+
+class S3Settings(_Frozen):
+    """An S3-compatible bucket for photos (keys come from the secrets section)."""
+
+    endpoint_url: HttpUrl
+    bucket: Text
+    region: str | None = None
+    prefix: str = "media/"
+
+
+class MediaSettings(_Frozen):
+    """Photos and voice files: where they are kept and what is accepted."""
+
+    folder: str = "var/media"
+    s3: S3Settings | None = None
+    max_bytes: PositiveInt = 10 * 1024 * 1024
+    max_pixels: PositiveInt = 40_000_000  # decompression bombs are refused before decoding
+    min_side: PositiveInt = 16  # smaller "images" are tracking pixels or icons, not photos
+    join_minutes: PositiveInt = 5  # a resident's photo this soon after a complaint joins it
 
 
 class AcceptMinutes(_Frozen):
@@ -195,6 +228,13 @@ class Station(_Frozen):
     roster: list[Shift] = []
 
 
+class GeoPoint(_Frozen):
+    """A GCJ-02 coordinate inside mainland China's bounding box."""
+
+    lat: Annotated[float, Field(ge=3.8, le=53.6)]
+    lng: Annotated[float, Field(ge=73.5, le=135.1)]
+
+
 class Community(_Frozen):
     """A residential community (小区) bound to one station and its WeChat groups."""
 
@@ -202,6 +242,15 @@ class Community(_Frozen):
     aliases: list[Text] = []
     station: Code
     groups: Annotated[list[Text], Field(min_length=1)]
+    # Approximate centre (GCJ-02, as WeChat sends locations) and the radius it covers.
+    location: GeoPoint | None = None
+    radius_m: Annotated[int, Field(gt=0, le=5000)] | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Community:
+        if (self.location is None) != (self.radius_m is None):
+            raise ValueError("give both location and radius_m, or neither")
+        return self
 
 
 class Config(_Frozen):
@@ -210,6 +259,7 @@ class Config(_Frozen):
     service: ServiceSettings
     secrets: SecretNames
     channels: Channels = Channels()
+    media: MediaSettings = MediaSettings()
     time_limits: TimeLimits
     categories: dict[str, Category]
     nlp: dict[str, Any] = {}
@@ -272,6 +322,17 @@ class Config(_Frozen):
         """The community with this canonical name or alias."""
         return self._by_name.get(name)
 
+    def nearest_community(self, lat: float, lng: float) -> tuple[Community | None, float]:
+        """The closest community whose radius covers (lat, lng), and its distance in metres."""
+        best, best_m = None, float("inf")
+        for community in self.communities:
+            if community.location is None:
+                continue
+            metres = distance_m(lat, lng, community.location.lat, community.location.lng)
+            if metres <= community.radius_m and metres < best_m:
+                best, best_m = community, metres
+        return best, best_m
+
     def station(self, code: str) -> Station | None:
         """The station with this code."""
         return self._stations.get(code)
@@ -298,6 +359,17 @@ class Config(_Frozen):
         if sender_id in self._roles:
             return sender_id
         return self._by_wechat_id.get(sender_id)
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine; GCJ-02's offset is the same for both ends)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+EARTH_RADIUS_M = 6_371_000
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

@@ -170,6 +170,8 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    # channel details: {"message_id"} to answer through, {"photo"} sha256 of a news card's picture
+    extra: Mapped[dict | None] = mapped_column(default=None)
 
 
 class Resident(Base):
@@ -217,6 +219,46 @@ class Question(Base):
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     answer: Mapped[str | None] = mapped_column(String(32))
+
+
+class Media(Base):
+    """A stored file, once per content: photos and voice recordings, named by their SHA-256."""
+
+    __tablename__ = "media"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """A photo or voice file that reached the bot: fetched by a job, then linked to its ticket.
+
+    `origin` says where to fetch it ({"media_id", "channel"} or {"url"}); a resident's photo with
+    no complaint before it stays on its message (ticket_id None).
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("message_id", name="uq_attachments_message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # image | voice
+    source: Mapped[str] = mapped_column(String(16))  # resident | officer | page
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    origin: Mapped[dict] = mapped_column(default=dict)
+    # pending -> stored | rejected (not an image, too big) | failed (gone: expired media_id)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("media.sha256"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    stored_at: Mapped[datetime | None]
+
+    media: Mapped[Media | None] = relationship(viewonly=True)
 
 
 class DeskUser(Base):

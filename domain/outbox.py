@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import texts
+from domain.attachments import photo_card
 from domain.models import Message, Outbox, Ticket
 from domain.names import clean_name
 
@@ -57,7 +58,9 @@ class Sends:
             deadline=self.local(ticket.accept_by),
             evidence="、".join(ticket.evidence.get("words", [])[:5]) or "—",
         )
-        return self.push(userid, key, body, ticket.no, title, urgent=ticket.urgent)
+        row = self.push(userid, key, body, ticket.no, title, urgent=ticket.urgent)
+        photo_card(self, ticket, userid, f"photo:{ticket.no}:{ticket.round}")
+        return row
 
     def push(
         self,
@@ -99,6 +102,7 @@ class Sends:
             mention=mention,
             ticket_no=ticket_no,
             text=(f"@{mention} " if mention else "") + text,
+            extra=_answer_through(message),
         )
 
     def tell_reporter(self, ticket: Ticket, text: str, key: str) -> Outbox:
@@ -117,3 +121,9 @@ class Sends:
     def local(self, when: datetime | None) -> str:
         """`MM-DD HH:MM` in the service timezone."""
         return when.astimezone(self.config.tz).strftime("%m-%d %H:%M") if when else "—"
+
+
+def _answer_through(message: Message) -> dict | None:
+    """Where a channel wants the answer to this message (智能机器人: its response_url)."""
+    url = (message.extra or {}).get("response_url")
+    return {"response_url": url} if url else None

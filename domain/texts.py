@@ -45,6 +45,27 @@ ESCALATED_OK = "已将 {no} 升级至 {squadron}"
 PHOTO_OK = "照片已附到工单 {no}"
 
 
+# Photos, voice, locations, group robots, unreachable officers
+PHOTO_ADDED = "居民补充了现场照片"
+VOICE_KEPT = "居民发送了语音（未识别出文字），语音文件已保存在该消息上"
+FIRST_PHOTO = "工单 {no} 现场照片（{source}）"
+PHOTO_SOURCES = {"resident": "居民拍摄", "officer": "队员拍摄", "page": "页面上传"}
+LOCATION_OUTSIDE = (
+    "您发送的位置「{label}」不在本平台服务的小区范围内。"
+    "如需反映问题，请告诉我们是哪个小区、具体什么位置。"
+)
+LOCATION_ADDED = "居民发送位置：{label}（{community}）"
+FOLDED_ACKS = "以下问题已有邻居反映并已合并处理（共 {n} 条）：\n{lines}"
+OFFICER_UNREACHABLE = (
+    "【通知】队员 {name}（{userid}）不在企业微信应用的可见范围内，收不到工单推送，"
+    "请在管理后台把其加入应用可见范围。{detail}"
+)
+UNREACHABLE_MOVED = "工单 {no} 已改派。"
+UNREACHABLE_NOTE = "推送失败：不在应用可见范围"
+UNREACHABLE_TRANSFER = "{name} 收不到推送，改派 {other}"
+UNREACHABLE_ESCALATE = "{name} 收不到推送，升级中队督办"
+
+
 def fmt(template: str, **values: object) -> str:
     """Fill a template; kept as a function so callers never build user text by hand."""
     return template.format(**values)

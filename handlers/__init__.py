@@ -7,6 +7,8 @@ from handlers.base import Context, Handler, Outcome
 from handlers.chatter import ChatterHandler
 from handlers.complaint import ComplaintHandler
 from handlers.followup import FollowUpHandler
+from handlers.location import LocationHandler
+from handlers.media import ResidentMediaHandler
 from handlers.officer import OfficerCommandHandler
 from handlers.photo import OfficerPhotoHandler
 from handlers.resident import ResidentCommunityHandler
@@ -15,6 +17,8 @@ from handlers.status import StatusQueryHandler
 HANDLERS: tuple[Handler, ...] = (
     OfficerCommandHandler(),
     OfficerPhotoHandler(),
+    ResidentMediaHandler(),
+    LocationHandler(),
     StatusQueryHandler(),
     FollowUpHandler(),
     ResidentCommunityHandler(),

@@ -10,6 +10,7 @@ from domain.questions import ask_confirm, pending_question
 from domain.residents import resident
 from domain.tickets import MERGE_SIMILARITY, Finding
 from handlers.base import Context, Outcome
+from handlers.location import ask_once, community_at, location_of
 from nlp import Classification
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ class ComplaintHandler:
 
     def handle(self, message: Message, ctx: Context, reading: Classification) -> Outcome:
         community = community_of(message, ctx)
+        shared = location_of(message)
+        if community is None and shared is not None:
+            ask_once(message, shared, ctx)  # a place outside every community we serve
+            return Outcome(self.name, detail={"skipped": "location outside every community"})
         if community is None:
             log.warning(
                 "message %s/%s: complaint from an unknown group %s, not ticketed",
@@ -51,7 +56,12 @@ class ComplaintHandler:
 
 
 def community_of(message: Message, ctx: Context) -> str | None:
-    """The community a complaint is about: named in the text, else the group's, else remembered."""
+    """The community a complaint is about: where its shared location lies, else named in the
+    text, else the group's, else remembered."""
+    shared = location_of(message)
+    at = community_at(shared, ctx) if shared else None
+    if at:
+        return at
     named = ctx.classify(message).community
     if named:
         return named
@@ -70,10 +80,16 @@ def finding_for(message: Message, community: str, ctx: Context) -> Finding:
         category=reading.category or "other",
         urgent=bool(reading.urgent),
         community=community,
-        place=reading.place,
+        place=_place(message) or reading.place,
         evidence=tuple(reading.evidence),
         text=message.text,
     )
+
+
+def _place(message: Message) -> str | None:
+    """A shared location's label is the place (the sender's map named it)."""
+    shared = location_of(message)
+    return shared.label[:128] if shared and shared.label else None
 
 
 def open_and_dispatch(message: Message, community: str, ctx: Context) -> Outcome:

@@ -156,10 +156,12 @@ def secrets_env(fake_wechat) -> dict:
 
 
 @pytest.fixture
-def test_config(config, fake_wechat) -> Config:
+def test_config(config, fake_wechat, tmp_path) -> Config:
     """The sample config with the WeChat API base URLs pointed at the fake server."""
     data = config.model_dump(mode="json")
     data["channels"].update(wecom_api_base_url=fake_wechat.url, wechat_api_base_url=fake_wechat.url)
+    data["channels"]["robot_webhook_url"] = fake_wechat.url + "webhook/send"
+    data["media"]["folder"] = str(tmp_path / "media")
     return Config.from_mapping(data)
 
 

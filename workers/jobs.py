@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import handlers
 from channels.wxclients import RecipientRejected
+from domain import attachments
 from domain.models import Message, Outbox
 from handlers.base import Context
-from workers import runtime, timers
+from handlers.cards import after_card_click
+from handlers.media import link_after_handling
+from workers import grouped, media, recipients, runtime, timers
 from workers.queues import delivery_job_id, message_job_id
 from workers.triage import Triage
 
@@ -34,13 +37,17 @@ def process_message(message_pk: int) -> str:
                 return "skipped"
             ctx = Context(session=s, config=rt.config, classifier=rt.classifier, now=rt.clock())
             outcome = handlers.handle(message, ctx)
+            link_after_handling(message, outcome, ctx)
+            after_card_click(message, outcome, ctx)
             message.state, message.outcome = "processed", outcome.as_dict()
             s.flush()
             sends, armed = ctx.desk.sends.to_deliver(), list(ctx.desk.timers.armed)
+            files = attachments.pending_for_message(s, message_pk)
     except Exception:
         count_failed_attempt(rt, message_pk)
         raise  # rq retries the job
     timers.after_commit(rt.queue, rt.clock, sends, armed)
+    media.queue_fetches(rt, files)
     log.info(
         "message %s/%s: %s %s",
         message.channel,
@@ -80,20 +87,28 @@ def _count_attempt(message: Message) -> bool:
 def deliver(outbox_pk: int) -> str:
     """Send one outbox row through its channel; a sent row is never sent again."""
     rt = runtime.current()
+    route = grouped.limited_route(rt, outbox_pk)
+    if route is not None:  # a rate-limited channel: the recipient's rows go out in order
+        return grouped.drain(*route)
     with rt.store.session() as s:
         row = s.get(Outbox, outbox_pk, with_for_update=True)
         if row is None or row.state != "pending":
             return "skipped"
         row.attempts += 1
+        refused = False
         try:
             rt.senders[row.channel].send(row)
             row.state, row.sent_at, row.error = "sent", rt.clock(), None
         except RecipientRejected as exc:  # the officer is outside the app: retrying cannot help
             row.error, row.state = f"{type(exc).__name__}: {exc}"[:500], "failed"
+            refused = row.kind == "push"
         except Exception as exc:  # any far-side failure: record it, then let rq retry
             row.error = f"{type(exc).__name__}: {exc}"[:500]
             row.state = "failed" if row.attempts >= MAX_DELIVERY_ATTEMPTS else "pending"
         state, error, attempts, ticket_no = row.state, row.error, row.attempts, row.ticket_no
+        recipient = row.recipient
+    if refused:
+        recipients.refused(rt, recipient, ticket_no)
     if state == "pending":  # committed above, so the attempt count survives the retry
         log.warning("outbox %s (%s): attempt %d failed: %s", outbox_pk, ticket_no, attempts, error)
         raise RetryDelivery(error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -24,8 +24,9 @@ SENDS = "outbox"  # every other push and reply (name kept: jobs queued before an
 TIMERS = "timers"
 FIRST_MESSAGES = "messages_first"  # officers, and texts with danger cues (see workers/triage.py)
 MESSAGES = "messages"
-# The worker listens in this order: what people wait for first, classification last.
-QUEUE_NAMES = (URGENT_SENDS, SENDS, TIMERS, FIRST_MESSAGES, MESSAGES)
+MEDIA = "media"  # photo and voice downloads: media_ids live 3 days, so they can wait for the rest
+# The worker listens in this order: what people wait for first, classification, then files.
+QUEUE_NAMES = (URGENT_SENDS, SENDS, TIMERS, FIRST_MESSAGES, MESSAGES, MEDIA)
 DELIVERY_RETRY_INTERVALS = (10, 60, 300)  # seconds between attempts to send through WeChat
 JOB_TIMEOUT = 60  # a job that needs longer than this is stuck, not slow
 # Nobody reads our jobs' return values: a finished job and its result expire after a second.
@@ -131,6 +132,29 @@ class JobQueue:
                 self._alarm(alarm, pipe)
             if pipe.command_stack:
                 pipe.execute()
+
+    def fetch_media(self, attachment_pk: int) -> None:
+        """Queue the download of attachment `attachment_pk` (media_ids expire in 3 days)."""
+        self.queues[MEDIA].enqueue(
+            "workers.media.fetch_attachment",
+            attachment_pk,
+            job_id=f"media-{attachment_pk}",
+            job_timeout=JOB_TIMEOUT,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
+        )
+
+    def drain_in(self, seconds: float, channel: str, recipient: str, job_id: str) -> None:
+        """Run a rate-limited recipient's drain again in `seconds` (rq's scheduler)."""
+        self.queues[SENDS].enqueue_in(
+            timedelta(seconds=seconds),
+            "workers.grouped.drain",
+            channel,
+            recipient,
+            job_id=job_id,
+            job_timeout=JOB_TIMEOUT,
+        )
 
     def timer_at(self, when: datetime, func: str, *args, job_id: str) -> None:
         """Run `func(*args)` at `when` through rq's scheduler (timers survive restarts in Redis)."""

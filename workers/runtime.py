@@ -28,6 +28,8 @@ class Runtime:
     classifier: Classifier
     senders: dict[str, Sender]
     clock: Callable[[], datetime] = utc_now
+    media: object | None = None  # workers.media.MediaRuntime: fetcher and store for attachments
+    limiter: object | None = None  # channels.ratelimit.SlidingWindow for rate-limited channels
 
 
 class NotInstalled(RuntimeError):

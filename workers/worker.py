@@ -9,7 +9,7 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from workers import jobs, reports, timers
+from workers import jobs, media, reports, timers
 from workers.queues import QUEUE_NAMES
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class CgbotWorker(SimpleWorker):
                 log.warning("reaper re-enqueued %s", found)
         except Exception:  # maintenance must never kill the worker
             log.exception("reaper failed")
-        for task in (timers.sweep, reports.weekly, reports.daily, reports.monthly):
+        for task in (timers.sweep, reports.weekly, reports.daily, reports.monthly, media.reap):
             try:
                 done = task()
                 if done:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.media import media_url
 from domain.access import Viewer
 from domain.actions import PermissionDenied, may_act
+from domain.attachments import ticket_photos
 from domain.lifecycle import ACTION_NAMES, AWAITING_ACCEPT, HANDLING, TRANSITIONS, status_name
 from domain.models import Ticket
 from domain.officer_actions import OFFICER_ACTIONS
@@ -118,9 +120,15 @@ def ticket_view(services, ticket: Ticket, viewer: Viewer | None) -> dict:
     """Everything the template needs, already in words."""
     config, now = services.config, services.clock()
     tz = config.tz
+    key = services.secrets.get("api_token")
     with services.store.session() as s:
         desk = TicketDesk(s, config, now)
         actions = allowed_actions(desk, viewer, ticket)
+        # Photos the channels stored (residents', officers' from WeCom), by a link signed for
+        # this ticket, before the ones uploaded on this page.
+        stored = [
+            {"src": media_url(m.sha256, ticket.no, key)} for _, m in ticket_photos(s, ticket.id)
+        ]
     officer = config.officer(ticket.officer) if ticket.officer else None
     return {
         "t": ticket,
@@ -141,7 +149,7 @@ def ticket_view(services, ticket: Ticket, viewer: Viewer | None) -> dict:
             }
             for e in ticket.events
         ],
-        "photos": photos(ticket),
+        "photos": stored + photos(ticket),
         "resolution": ticket.resolution or {},
         "actions": actions,
         "action_names": {a.verb: a.zh for a in OFFICER_ACTIONS},

@@ -57,6 +57,7 @@ def wecom_runtime(worker_runtime, test_config, secrets_env):
     """The worker runtime with channels.notifier = wecom: officer pushes go to the fake WeCom."""
     data = test_config.model_dump(mode="json")
     data["channels"]["notifier"] = "wecom"
+    data["channels"]["officer_card"] = "text"  # the fallback; template cards: test_officer_cards
     config = Config.from_mapping(data)
     senders = build_senders(config, secrets_for(config, secrets_env))
     rt = dataclasses.replace(worker_runtime, config=config, senders=senders)
@@ -179,10 +180,11 @@ def test_rejected_recipient_fails_at_once(post_message, wecom_runtime, work, sto
     fake_wechat.rejected.update({"zhangqinli", "liuyang01"})
     post_message()
     work()
-    push = the_push(store)
-    assert (push.state, push.attempts) == ("failed", 1)
-    assert "RecipientRejected" in push.error
-    assert len(fake_wechat.calls_to("/message/send")) == 1
+    first = min((row for row in store.outbox() if row.kind == "push"), key=lambda r: r.id)
+    assert (first.state, first.attempts) == ("failed", 1)
+    assert "RecipientRejected" in first.error
+    sent_to = [call[2]["touser"] for call in fake_wechat.calls_to("/message/send")]
+    assert sent_to.count(first.recipient) == 1  # never retried (the ticket moved on instead)
 
 
 @pytest.mark.parametrize("agent_id", [None, "", "agent-one"])

@@ -85,8 +85,15 @@ def push_job(store, ticket_no: str) -> str:
 
 # -- the worker's order ---------------------------------------------------------------------------
 def test_worker_serves_sends_before_timers_and_messages():
-    """The queue order itself: sends (urgent first), timers, then the two message lanes."""
-    assert QUEUE_NAMES == ("outbox_urgent", "outbox", "timers", "messages_first", "messages")
+    """The queue order itself: sends (urgent first), timers, the two message lanes, then files."""
+    assert QUEUE_NAMES == (
+        "outbox_urgent",
+        "outbox",
+        "timers",
+        "messages_first",
+        "messages",
+        "media",
+    )
 
 
 def test_each_message_sends_go_out_before_the_next_message(client, store, run_recorded):
