@@ -12,7 +12,6 @@ from typing import get_args
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,17 +24,17 @@ from sqlalchemy import select
 from bot.actions_api import ActionRequest, perform
 from bot.desk.auth import LINK_SESSION_SECONDS, current_viewer, desk_guard, services, sign_in
 from bot.desk.view import ticket_view
+from channels.media import MediaRejected, check_image
 from channels.signing import officer_link_problem, ticket_sig_ok
 from domain.access import Viewer, may_see_ticket, viewer_for
 from domain.actions import parse_amount
+from domain.attachments import store_media
 from domain.config import Category
-from domain.models import Ticket, TicketPhoto
+from domain.models import Attachment, Ticket
 
 log = logging.getLogger(__name__)
 ticket_bp = Blueprint("desk_ticket", __name__)
 UNITS = get_args(Category.model_fields["unit"].annotation)  # 处 平方米 辆 只 张 起
-PHOTO_MAX_BYTES = 8 * 1024 * 1024  # a phone camera JPEG, with room to spare
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif")
 FORM_OVERHEAD = 64 * 1024
 
 
@@ -43,7 +42,7 @@ FORM_OVERHEAD = 64 * 1024
 def _room_for_a_photo():
     # Registered before the guard: its CSRF check reads the form, and so hits the body limit.
     if request.endpoint == "desk_ticket.ticket_action":
-        request.max_content_length = PHOTO_MAX_BYTES + FORM_OVERHEAD
+        request.max_content_length = services().config.media.max_bytes + FORM_OVERHEAD
 
 
 ticket_bp.before_request(desk_guard)
@@ -51,8 +50,9 @@ ticket_bp.before_request(desk_guard)
 
 @ticket_bp.errorhandler(413)
 def _photo_too_large(exc):
-    log.warning("%s %s: 413 body over %d bytes", request.method, request.path, PHOTO_MAX_BYTES)
-    text = "照片超过 8 MB，请压缩后重试（企业微信拍照默认即可）。"
+    limit = services().config.media.max_bytes
+    log.warning("%s %s: 413 body over %d bytes", request.method, request.path, limit)
+    text = f"照片超过 {limit // (1024 * 1024)} MB，请压缩后重试（企业微信拍照默认即可）。"
     return render_template("desk/message.html", title="照片太大", text=text), 413
 
 
@@ -181,56 +181,43 @@ def _with_amount(note: str, amount: str, unit: str) -> str:
 
 
 def _store_photo(ticket: Ticket, userid: str) -> list[dict]:
+    """The camera photo into the media store (checked as every photo is), linked to the ticket
+    as an attachment from the page; returns the resolution's photo references."""
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
         return []
-    if upload.mimetype not in PHOTO_TYPES:
-        raise ValueError("只能上传照片（JPEG、PNG、WebP、HEIC）")
-    data = upload.read(PHOTO_MAX_BYTES + 1)
-    if not data or len(data) > PHOTO_MAX_BYTES:
-        raise ValueError("照片为空或超过 8 MB")
+    settings = services().config.media
+    data = upload.read(settings.max_bytes + 1)
+    try:
+        checked = check_image(data, settings)
+    except MediaRejected as exc:
+        log.warning("ticket %s: page photo refused: %s", ticket.no, exc)
+        raise ValueError("只能上传照片（JPEG、PNG、GIF、WebP），且不超过 10 MB") from None
+    sha = services().media_store.put(data, checked.content_type)
+    now = services().clock()
     with services().store.session() as s:
-        row = TicketPhoto(
+        store_media(s, sha, checked, len(data), now)
+        row = Attachment(
+            kind="image",
+            source="page",
             ticket_id=ticket.id,
-            content_type=upload.mimetype,
-            data=data,
-            size=len(data),
-            uploaded_by=userid,
-            uploaded_at=services().clock(),
+            origin={"uploaded_by": userid},
+            state="stored",
+            sha256=sha,
+            attempts=0,
+            created_at=now,
+            stored_at=now,
         )
         s.add(row)
         s.flush()
-        log.info(
-            "ticket %s: photo %d uploaded by %s (%d bytes)", ticket.no, row.id, userid, len(data)
-        )
-        return [{"photo_id": row.id}]
+        log.info("ticket %s: photo %s uploaded by %s", ticket.no, sha[:12], userid)
+        return [{"sha256": sha, "attachment_id": row.id}]
 
 
 def _drop_photos(photos: list[dict]) -> None:
-    ids = [p["photo_id"] for p in photos if "photo_id" in p]
+    """Unlink photos of an action that did not happen (the stored bytes stay, by content)."""
+    ids = [p["attachment_id"] for p in photos if "attachment_id" in p]
     if ids:
         with services().store.session() as s:
-            for row in s.scalars(select(TicketPhoto).where(TicketPhoto.id.in_(ids))):
+            for row in s.scalars(select(Attachment).where(Attachment.id.in_(ids))):
                 s.delete(row)
-
-
-@ticket_bp.get("/desk/photos/<int:photo_id>")
-def photo(photo_id: int):
-    """An uploaded photo, for whoever may see its ticket."""
-    viewer = current_viewer()
-    with services().store.session() as s:
-        row = s.execute(
-            select(TicketPhoto.data, TicketPhoto.content_type, Ticket.no, Ticket.station)
-            .join(Ticket, Ticket.id == TicketPhoto.ticket_id)
-            .where(TicketPhoto.id == photo_id)
-        ).one_or_none()
-    if viewer is None or row is None:
-        return _forbidden(f"photo {photo_id}", "photo not visible")
-    if not may_see_ticket(services().config, viewer, row.no, row.station):
-        return _forbidden(row.no, f"photo {photo_id} outside the scope")
-    headers = {
-        "Content-Type": row.content_type,
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600",
-    }
-    return current_app.response_class(row.data, headers=headers)

@@ -104,12 +104,12 @@ def colleagues_on_duty(config, ticket: Ticket, viewer: Viewer, now: datetime) ->
 
 
 def photos(ticket: Ticket) -> list[dict]:
-    """Resolution photos: uploaded ones by URL, WeChat ones by their link or media id."""
+    """Resolution photos not in the media store: WeChat ones by their link or media id."""
     shown = []
     for p in (ticket.resolution or {}).get("photos", []):
-        if "photo_id" in p:
-            shown.append({"src": f"/desk/photos/{p['photo_id']}"})
-        elif p.get("pic_url"):
+        if p.get("sha256"):
+            continue  # stored: shown with the ticket's attachments
+        if p.get("pic_url"):
             shown.append({"link": p["pic_url"]})
         elif p.get("media_id"):
             shown.append({"text": f"企业微信图片 {p['media_id'][:12]}…"})

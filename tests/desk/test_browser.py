@@ -86,14 +86,14 @@ def shot(driver, name: str) -> None:
 
 
 def tiny_png(path: Path) -> Path:
-    """A real 8x8 PNG, standing in for the phone camera's photo."""
+    """A real 32x32 PNG, standing in for the phone camera's photo."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    rows = b"".join(b"\x00" + b"\x30\x80\x30" * 8 for _ in range(8))
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+    rows = b"".join(b"\x00" + b"\x30\x80\x30" * 32 for _ in range(32))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 32, 8, 2, 0, 0, 0))
     path.write_bytes(png + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     return path
 

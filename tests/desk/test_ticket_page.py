@@ -22,21 +22,32 @@ def test_push_link_signs_the_officer_in_and_accepts(client, chat, ticket_no):
     assert chat.ticket(ticket_no).status == "accepted"
 
 
+def camera_png(side: int = 64) -> bytes:
+    """A real PNG, as a phone camera would send (Pillow: the media checks decode headers)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (side, side), (40, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_resolve_with_amount_and_photo(client, chat, ticket_no):
-    """办结 with an amount and unit and a camera photo: the amount counts, the photo is shown."""
+    """办结 with an amount, unit and a camera photo: the amount counts, the photo is stored in the
+    media store as the page's attachment and shown through a link signed for this ticket."""
     client.get(push_link(ticket_no, "zhangqinli"))
     act(client, ticket_no, "accept")
-    photo = (io.BytesIO(b"\xff\xd8\xff\xe0fake-jpeg"), "site.jpg", "image/jpeg")
+    photo = (io.BytesIO(camera_png()), "site.png", "image/png")
     resp = act(client, ticket_no, "resolve", note="已清理", amount="3", unit="处", photo=photo)
     assert resp.status_code == 302
     ticket = chat.ticket(ticket_no)
     assert ticket.status == "resolved"
     assert (ticket.resolution["amount"], ticket.resolution["unit"]) == (3.0, "处")
     (ref,) = ticket.resolution["photos"]
-    img = client.get(f"/desk/photos/{ref['photo_id']}")
-    assert img.status_code == 200 and img.data.startswith(b"\xff\xd8")
     page = client.get(f"/tickets/{ticket_no}").get_data(as_text=True)
-    assert f'src="/desk/photos/{ref["photo_id"]}"' in page and "已清理，共3处" in page
+    assert f"/media/{ref['sha256']}?no={ticket_no}&amp;sig=" in page and "已清理，共3处" in page
+    link = page.split(f'src="/media/{ref["sha256"]}')[1].split('"')[0].replace("&amp;", "&")
+    img = client.get(f"/media/{ref['sha256']}{link}")
+    assert img.status_code == 200 and img.data == camera_png()
 
 
 def test_page_action_follows_the_chat_rules(client, chat, ticket_no):
@@ -133,7 +144,7 @@ def test_oversized_photo_gets_a_page_not_json(client, chat, ticket_no):
     """A body over the photo limit is a 413 page in Chinese; the ticket stays accepted."""
     client.get(push_link(ticket_no, "zhangqinli"))
     act(client, ticket_no, "accept")
-    huge = (io.BytesIO(b"\xff" * (9 * 1024 * 1024)), "big.jpg", "image/jpeg")
+    huge = (io.BytesIO(b"\xff" * (11 * 1024 * 1024)), "big.jpg", "image/jpeg")
     resp = act(client, ticket_no, "resolve", note="已清理", photo=huge)
-    assert resp.status_code == 413 and "照片超过 8 MB" in resp.get_data(as_text=True)
+    assert resp.status_code == 413 and "照片超过 10 MB" in resp.get_data(as_text=True)
     assert chat.ticket(ticket_no).status == "accepted"

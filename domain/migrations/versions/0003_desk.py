@@ -1,4 +1,4 @@
-"""desk: passwords, uploaded photos, indexes for the statistics
+"""desk: passwords, amount/unit columns, indexes for the statistics
 
 Revision ID: 0003
 Revises: 0002
@@ -26,19 +26,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("userid"),
     )
-    op.create_table(
-        "ticket_photos",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("ticket_id", sa.Integer(), nullable=False),
-        sa.Column("content_type", sa.String(length=64), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("uploaded_by", sa.String(length=64), nullable=False),
-        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"]),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index("ix_ticket_photos_ticket_id", "ticket_photos", ["ticket_id"])
     _amount_columns()
     # Statistics and lists filter by creation time (a period), often with a station.
     op.create_index("ix_tickets_created_at", "tickets", ["created_at"])
@@ -77,6 +64,4 @@ def downgrade() -> None:
         batch_op.drop_column("amount")
     op.drop_index("ix_tickets_station_created_at", table_name="tickets")
     op.drop_index("ix_tickets_created_at", table_name="tickets")
-    op.drop_index("ix_ticket_photos_ticket_id", table_name="ticket_photos")
-    op.drop_table("ticket_photos")
     op.drop_table("desk_users")
