@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check-config bench clean
+.PHONY: install run test lint check-config bench bench-desk clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,8 @@ run: $(STAMP)
 	$(PY) -m bot run
 
 test: $(STAMP)
+	@command -v chromedriver >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || \
+		echo "== 浏览器测试跳过：未安装 chromium / chromium-driver（apt-get install chromium chromium-driver）=="
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -42,6 +44,10 @@ bench-service: $(STAMP) bench-deps
 	$(PY) bench/overload.py
 	$(PY) bench/worker_rate.py
 	$(PY) bench/district_day.py
+
+# Needs a PostgreSQL database of its own (emptied and refilled): see README, 性能 / Benchmarks.
+bench-desk: $(STAMP)
+	$(PY) bench/desk.py
 
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,4 @@
-"""The command line, `python -m bot run|check-config|migrate|simulate|act|stats`."""
+"""The command line, `python -m bot run|check-config|migrate|simulate|act|stats|user`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import requests
 
 from app.act import act, full_ticket_no
 from app.simulate import simulate
+from app.users import set_password_command
 from domain.config import ConfigError, load_config
 from domain.db import upgrade
 from domain.officer_actions import BY_VERB, BY_ZH
@@ -97,6 +98,11 @@ def cmd_stats(args) -> int:
     return 0 if resp.ok else 1
 
 
+def cmd_user(args) -> int:
+    """Desk users: `user set-password USERID` (the password on standard input)."""
+    return set_password_command(Settings.from_env(), args.userid)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="社区城管助手")
@@ -123,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--to", dest="end", help="YYYY-MM-DD, exclusive (default: tomorrow)")
     stats.add_argument("--squadron", help="squadron code, e.g. chengyang")
     stats.add_argument("--url", help="service URL (default: http://127.0.0.1:$PORT)")
+    user = sub.add_parser("user", help="desk users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    setpw = user_sub.add_parser("set-password", help="set a desk password, read from stdin")
+    setpw.add_argument("userid", help="a userid from config.yaml")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     commands = {
@@ -132,5 +142,6 @@ def main(argv: list[str] | None = None) -> int:
         "simulate": cmd_simulate,
         "act": cmd_act,
         "stats": cmd_stats,
+        "user": cmd_user,
     }
     return commands[args.command](args)

@@ -14,11 +14,11 @@ from bot.actions_api import actions_bp
 from bot.aibot import aibot_bp
 from bot.api import api_bp
 from bot.bridge import bridge_bp
+from bot.desk import install_desk
 from bot.health import health_bp
 from bot.intake import Intake
 from bot.media import media_bp
 from bot.openapi import openapi_bp
-from bot.pages import pages_bp
 from bot.stats_api import stats_bp
 from bot.wechat import wechat_bp
 from bot.wecom import wecom_bp
@@ -35,7 +35,6 @@ BLUEPRINTS = (
     stats_bp,
     wecom_bp,
     wechat_bp,
-    pages_bp,
     media_bp,
     aibot_bp,
     health_bp,
@@ -62,6 +61,7 @@ def create_app(services: Services) -> Flask:
     app.extensions["cgbot"] = services
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    install_desk(app, services)  # the web pages (bot/desk): ticket page, lists, statistics, reports
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 
 from bot import inputs
-from bot.api import refuse_bad_params, require_token, ticket_json
+from bot.api import api_viewer, refuse_bad_params, refused, require_token, ticket_json
 from domain import actions
 from domain.lifecycle import IllegalTransition
 from domain.models import Ticket
@@ -67,6 +67,9 @@ def act(no: str):
         errors = _errors(exc)
         log.warning("ticket %s: bad action request: %s", no, errors)
         return jsonify({"error": "invalid action", "fields": errors}), 400
+    viewer = api_viewer()
+    if viewer is not None and req.actor != viewer.userid:
+        return refused("只能以本人身份操作工单")  # a person acts as themselves, never as another
     status, body = perform(no, req)
     return jsonify(body), status
 

@@ -6,10 +6,13 @@ import hmac
 import logging
 from datetime import UTC
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from bot import inputs
+from bot.desk.auth import current_viewer
+from bot.desk.common import csrf
 from bot.media import message_files_json, photos_json
+from domain.access import Viewer, may_see_ticket, visible_stations
 from domain.lifecycle import status_name
 from domain.models import Outbox, Ticket
 
@@ -26,14 +29,34 @@ def services():
 
 @api_bp.before_request
 def require_token():
-    """Bearer $API_TOKEN (the bridge intake and the OpenAPI document are other blueprints)."""
+    """Bearer $API_TOKEN (machines: everything), or a desk sign-in (people: their role's scope;
+    writes then need the page's CSRF token in X-CSRFToken). The bridge intake and the OpenAPI
+    document are other blueprints."""
     token = services().secrets.get("api_token")
     if not token:
         return jsonify({"error": f"{services().secrets.env_name('api_token')} is not set"}), 503
     given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        return jsonify({"error": "missing or bad bearer token"}), 401
+    if given or current_viewer() is None or current_viewer().ticket is not None:
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return jsonify({"error": "missing or bad bearer token"}), 401
+        g.api_viewer = None
+        return None
+    if request.method != "GET":
+        csrf.protect()  # a cookie rides along on cross-site requests; the token does not
+    g.api_viewer = current_viewer()
     return None
+
+
+def api_viewer() -> Viewer | None:
+    """The signed-in person the request acts for; None for the machine token (no limits)."""
+    return g.get("api_viewer")
+
+
+def refused(text: str):
+    """403 for a person asking outside their role, logged once."""
+    viewer = api_viewer()
+    log.warning("%s %s: 403 %s: %s", request.method, request.path, viewer.userid, text)
+    return jsonify({"error": text}), 403
 
 
 def refuse_bad_params():
@@ -72,7 +95,12 @@ def list_tickets():
         for k in ("status", "station", "community", "category")
         if request.args.get(k)
     }
-    tickets = services().store.tickets(limit=limit, offset=offset, **filters)
+    viewer, stations = api_viewer(), None
+    if viewer is not None:
+        stations = visible_stations(services().config, viewer)
+        if stations is not None and filters.get("station", stations[0]) not in stations:
+            return refused("该工作站不在您的辖区")
+    tickets = services().store.tickets(limit=limit, offset=offset, stations=stations, **filters)
     return jsonify({"tickets": [ticket_json(t) for t in tickets]})
 
 
@@ -82,12 +110,17 @@ def get_ticket(no: str):
     ticket = services().store.ticket(no)
     if ticket is None:
         return jsonify({"error": f"ticket {no} not found"}), 404
+    viewer = api_viewer()
+    if viewer is not None and not may_see_ticket(services().config, viewer, no, ticket.station):
+        return refused(f"工单 {no} 不在您的辖区")
     return jsonify(ticket_json(ticket, with_events=True) | {"photos": photos_json(ticket.id)})
 
 
 @api_bp.get("/outbox")
 def list_outbox():
     """What the bot sent (or is sending), newest first; ?ticket_no= narrows it."""
+    if api_viewer() is not None and not api_viewer().is_admin:
+        return refused("发送记录含居民的群和账号，仅管理员可查看")
     rows = services().store.outbox(limit=MAX_PAGE, ticket_no=request.args.get("ticket_no"))
     return jsonify({"outbox": [outbox_json(r) for r in rows]})
 
@@ -95,6 +128,8 @@ def list_outbox():
 @api_bp.get("/messages/<channel>/<path:msg_id>")
 def get_message(channel: str, msg_id: str):
     """What became of a message: processing state, handler outcome, ticket and replies."""
+    if api_viewer() is not None and not api_viewer().is_admin:
+        return refused("消息记录含居民的账号，仅管理员可查看")
     view = services().store.message_view(channel, msg_id)
     if view is None:
         return jsonify({"error": f"message {channel}/{msg_id} not found"}), 404

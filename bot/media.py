@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 
 from channels.media import MediaRejected, check_image
-from channels.signing import ticket_sig, ticket_sig_ok
+from channels.signing import officer_link_problem, ticket_sig, ticket_sig_ok
 from domain import attachments
 from domain.models import Attachment, Media, Ticket
 
@@ -30,12 +31,18 @@ def _bearer_ok() -> bool:
 
 
 def link_ok(no: str | None) -> bool:
-    """A ticket link's signature: over the number, or over number and officer `u`."""
+    """A ticket link's signature: over the number, or an officer's push link (`u`, with its
+    expiry `e`, still valid)."""
     if not no:
         return False
     key = services().secrets.get("api_token")
     user = request.args.get("u")
-    return ticket_sig_ok(key, f"{no}:{user}" if user else no, request.args.get("sig"))
+    if user:
+        args = request.args
+        return (
+            officer_link_problem(key, no, user, args.get("e"), args.get("sig"), time.time()) is None
+        )
+    return ticket_sig_ok(key, no, request.args.get("sig"))
 
 
 def media_url(sha256: str, ticket_no: str | None = None, key: str | None = None) -> str:

@@ -50,12 +50,31 @@ def ticket_sig(key: str, ticket_no: str) -> str:
     return digest[:TICKET_SIG_CHARS]
 
 
-def signed_ticket_url(url: str, key: str, ticket_no: str, userid: str | None = None) -> str:
-    """`url` with the signature appended; with `userid` the link also lets that officer act."""
+LINK_TTL_SECONDS = 24 * 3600  # a push link that signs an officer in is good for one day
+
+
+def signed_ticket_url(
+    url: str, key: str, ticket_no: str, userid: str | None = None, now: float | None = None
+) -> str:
+    """`url` with the signature appended; with `userid` the link signs that officer in for this
+    ticket until `e` (unix seconds), which the signature covers too."""
     separator = "&" if "?" in url else "?"
     if userid:
-        return f"{url}{separator}u={userid}&sig={ticket_sig(key, f'{ticket_no}:{userid}')}"
+        expires = int(now if now is not None else time.time()) + LINK_TTL_SECONDS
+        sig = ticket_sig(key, f"{ticket_no}:{userid}:{expires}")
+        return f"{url}{separator}u={userid}&e={expires}&sig={sig}"
     return f"{url}{separator}sig={ticket_sig(key, ticket_no)}"
+
+
+def officer_link_problem(
+    key: str | None, ticket_no: str, userid: str, expires: str | None, given: str | None, now: float
+) -> str | None:
+    """None for a valid, unexpired officer link; otherwise why not ("bad" or "expired")."""
+    if not expires or not expires.isdigit():
+        return "bad"
+    if not ticket_sig_ok(key, f"{ticket_no}:{userid}:{expires}", given):
+        return "bad"
+    return "expired" if int(expires) < now else None
 
 
 def ticket_sig_ok(key: str | None, ticket_no: str, given: str | None) -> bool:

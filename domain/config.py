@@ -67,6 +67,9 @@ class ServiceSettings(_Frozen):
     public_url: HttpUrl
     max_body_bytes: PositiveInt = 65536
     replay_window_seconds: PositiveInt = 300
+    # Reverse proxies in front of the web process (nginx: 1): their X-Forwarded-For gives the
+    # client address the desk's sign-in limit counts; 0 trusts no such header.
+    proxy_hops: Annotated[int, Field(ge=0, le=5)] = 0
 
     @field_validator("timezone")
     @classmethod
@@ -99,6 +102,8 @@ class SecretNames(_Frozen):
     aibot_encoding_aes_key: EnvName = "AIBOT_ENCODING_AES_KEY"
     s3_access_key_id: EnvName = "S3_ACCESS_KEY_ID"
     s3_secret_access_key: EnvName = "S3_SECRET_ACCESS_KEY"
+    # Signs the desk's session cookies and CSRF tokens; a default keeps older files valid.
+    session_secret: EnvName = "SECRET_KEY"
 
 
 class Channels(_Frozen):
@@ -261,6 +266,9 @@ class Config(_Frozen):
     squadrons: Annotated[list[Squadron], Field(min_length=1)]
     stations: Annotated[list[Station], Field(min_length=1)]
     communities: Annotated[list[Community], Field(min_length=1)]
+    # The desk's district-wide roles: bureau staff see everything, admins also manage.
+    bureau: list[Person] = []
+    admin: list[Person] = []
 
     _tz: ZoneInfo = PrivateAttr()
     _by_group: dict[str, Community] = PrivateAttr()
@@ -473,6 +481,9 @@ def _people_paths(config: Config) -> Iterator[tuple[str, Person]]:
     for i, station in enumerate(config.stations):
         for j, person in enumerate(station.officers):
             yield f"stations[{i}].officers[{j}]", person
+    for section in ("bureau", "admin"):
+        for i, person in enumerate(getattr(config, section)):
+            yield f"{section}[{i}]", person
 
 
 def _check_stations(config: Config) -> Iterator[Problem]:

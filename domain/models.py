@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Computed,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -71,7 +74,10 @@ class Ticket(Base):
     """A work order; `no` is what people see (CY20261126-0001)."""
 
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("day", "seq", name="uq_tickets_day_seq"),)
+    __table_args__ = (
+        UniqueConstraint("day", "seq", name="uq_tickets_day_seq"),
+        Index("ix_tickets_station_created_at", "station", "created_at"),  # desk statistics
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -96,7 +102,7 @@ class Ticket(Base):
     reporters: Mapped[int] = mapped_column(Integer, default=1)  # neighbours reporting it; priority
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     round: Mapped[int] = mapped_column(Integer, default=0)  # bumps on every (re)assignment
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     accept_by: Mapped[datetime | None]
     resolve_by: Mapped[datetime | None]
@@ -108,6 +114,12 @@ class Ticket(Base):
     satisfaction: Mapped[str | None] = mapped_column(
         String(16)
     )  # satisfied | unsatisfied | timeout
+    # resolution["amount"] and ["unit"], computed by the database (migration 0002 gives each
+    # dialect its own expression) so statistics sum them without parsing JSON row by row.
+    amount: Mapped[float | None] = mapped_column(
+        Float, Computed("CAST(resolution ->> 'amount' AS double precision)")
+    )
+    unit: Mapped[str | None] = mapped_column(String(8), Computed("resolution ->> 'unit'"))
 
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", viewonly=True)
@@ -246,3 +258,13 @@ class Attachment(Base):
     stored_at: Mapped[datetime | None]
 
     media: Mapped[Media | None] = relationship(viewonly=True)
+
+
+class DeskUser(Base):
+    """A desk password (roles come from config, never from this table)."""
+
+    __tablename__ = "desk_users"
+
+    userid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    updated_at: Mapped[datetime]

@@ -1,16 +1,17 @@
-"""Figures for squadron leaders and the bureau, from tickets (merged reports count once)."""
+"""Figures for squadron leaders and the bureau, from tickets (merged reports count once).
+
+The numbers come from GROUP BY queries in domain/desk_stats.py; this module shapes them for
+`/api/stats` and the weekly push."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.desk_stats import figures
 from domain.lifecycle import STATUS_NAMES
-from domain.models import Ticket
 
 
 @dataclass
@@ -53,49 +54,31 @@ def _rate(hits: int, total: int) -> float | None:
 
 
 def period_report(
-    session: Session, config, start: datetime, end: datetime, squadron: str | None = None
+    session: Session,
+    config,
+    start: datetime,
+    end: datetime,
+    squadron: str | None = None,
+    stations: list[str] | None = None,
 ) -> Report:
-    """Figures for tickets created in [start, end), optionally for one squadron's stations."""
-    q = select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end)
-    if squadron:
-        q = q.where(Ticket.station.in_([s.code for s in config.stations if s.squadron == squadron]))
-    report = Report(start, end)
-    tickets = list(session.scalars(q))
-    report.reports = len(tickets)
-    incidents = [t for t in tickets if t.status != "merged"]
-    report.incidents = len(incidents)
-    report.by_category = dict(Counter(t.category for t in incidents))
-    report.by_status = dict(Counter(t.status for t in incidents))
-    report.by_station = dict(Counter(t.station for t in incidents))
-    report.amounts = _amounts(incidents)
-    report.accepted_on_time = _on_time(incidents, "accepted_at", _accept_deadline(config))
-    report.resolved_on_time = _on_time(incidents, "resolved_at", lambda t: t.resolve_by)
-    report.satisfaction = dict(Counter(t.satisfaction for t in incidents if t.satisfaction))
-    return report
-
-
-def _amounts(tickets: list[Ticket]) -> dict[str, dict[str, float]]:
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for t in tickets:
-        res = t.resolution or {}
-        if res.get("amount") is not None and t.status in ("resolved", "closed"):
-            sums[t.category][res["unit"]] += res["amount"]
-    return {c: dict(u) for c, u in sums.items()}
-
-
-def _accept_deadline(config):
-    limits = config.time_limits.accept_minutes
-
-    def deadline(t: Ticket):
-        return t.created_at + timedelta(minutes=limits.urgent if t.urgent else limits.normal)
-
-    return deadline
-
-
-def _on_time(tickets: list[Ticket], attr: str, deadline) -> tuple[int, int]:
-    done = [t for t in tickets if getattr(t, attr)]
-    hits = sum(1 for t in done if deadline(t) and getattr(t, attr) <= deadline(t))
-    return hits, len(done)
+    """Figures for tickets created in [start, end), for one squadron's stations, or for
+    `stations` when given (a person's scope), else the district."""
+    if stations is None and squadron:
+        stations = [s.code for s in config.stations if s.squadron == squadron]
+    fig = figures(session, config, start, end, stations)
+    return Report(
+        start,
+        end,
+        incidents=fig.incidents,
+        reports=fig.reports,
+        by_category=fig.by_category,
+        by_status=fig.by_status,
+        by_station=fig.by_station,
+        amounts=fig.amounts,
+        accepted_on_time=(fig.accepted_on_time, fig.accepted),
+        resolved_on_time=(fig.resolved_on_time, fig.resolved),
+        satisfaction=fig.satisfaction,
+    )
 
 
 def render_text(report: Report, config) -> str:

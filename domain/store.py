@@ -114,10 +114,15 @@ class Store:
                 for pk, u in s.execute(q.order_by(Outbox.id).limit(limit or REAP_PAGE))
             ]
 
-    def tickets(self, limit: int = 50, offset: int = 0, **filters: str) -> list[Ticket]:
-        """Tickets newest first, with their source messages loaded; filters match columns."""
+    def tickets(
+        self, limit: int = 50, offset: int = 0, stations: list[str] | None = None, **filters: str
+    ) -> list[Ticket]:
+        """Tickets newest first, with their source messages loaded; filters match columns,
+        `stations` (when given) limits them to those stations."""
         with self.session() as s:
             q = select(Ticket).options(*TICKET_LOADS)
+            if stations is not None:
+                q = q.where(Ticket.station.in_(stations))
             for column, value in filters.items():
                 q = q.where(getattr(Ticket, column) == value)
             return list(s.scalars(q.order_by(Ticket.id.desc()).limit(limit).offset(offset)))
@@ -143,5 +148,7 @@ class Store:
             message = s.scalar(q)
             if message is None:
                 return None
-            replies = list(s.scalars(select(Outbox).where(Outbox.key == f"reply:{message.id}")))
+            # A doubtful complaint is answered by a question, recorded under its own key.
+            keys = (f"reply:{message.id}", f"ask:{message.id}")
+            replies = list(s.scalars(select(Outbox).where(Outbox.key.in_(keys))))
             return message, replies

@@ -28,7 +28,7 @@ from service.redis_server import EmbeddedRedis
 from service.settings import SECRETS_FILE, VAR_DIR, Settings, load_secrets_file
 
 log = logging.getLogger(__name__)
-GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN")  # the service cannot run without these
+GENERATED_SECRETS = ("BRIDGE_SECRET", "API_TOKEN", "SECRET_KEY")  # the service needs these
 WEB_WORKERS = 2
 # gunicorn 27 opens a control socket, by default the same ~/.gunicorn/gunicorn.ctl for every
 # instance on the machine; one per checkout keeps two services (or two users) apart.

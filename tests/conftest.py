@@ -36,7 +36,12 @@ from tests.fakewechat import EDGE_ENV  # noqa: E402  (after the rewrite hook)
 
 pytest_plugins = ("tests.fakewechat",)  # the fake_wechat fixture
 ROOT = Path(__file__).resolve().parent.parent
-TEST_SECRETS = {"BRIDGE_SECRET": "test-bridge-secret", "API_TOKEN": "test-api-token", **EDGE_ENV}
+TEST_SECRETS = {
+    "BRIDGE_SECRET": "test-bridge-secret",
+    "API_TOKEN": "test-api-token",
+    "SECRET_KEY": "test-session-secret",
+    **EDGE_ENV,
+}
 
 
 @pytest.fixture(scope="session")

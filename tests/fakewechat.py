@@ -209,6 +209,15 @@ class FakeWeChatServer:
             self.responses[code].append(request.get_json(force=True))
         return jsonify(OK)
 
+    def _oauth_user(self):
+        # 网页授权: the code "code-<userid>" stands for that member; anything else is refused.
+        if request.args.get("access_token") not in self.tokens:
+            return jsonify(INVALID_TOKEN)
+        code = request.args.get("code", "")
+        if not code.startswith("code-"):
+            return jsonify({"errcode": 40029, "errmsg": "invalid code"})
+        return jsonify({**OK, "UserId": code.removeprefix("code-")})
+
     def _wecom_token(self):
         return self._issue_token(request.args.get("corpid", ""), request.args.get("corpsecret", ""))
 
@@ -239,6 +248,7 @@ class FakeWeChatServer:
             ("POST", "/cgi-bin/media/upload", "media_upload", self._media_upload),
             ("POST", "/cgi-bin/webhook/send", "robot_send", self._robot_send),
             ("POST", "/cgi-bin/aibot/response", "aibot_response", self._aibot_response),
+            ("GET", "/cgi-bin/user/getuserinfo", "wecom_oauth_user", self._oauth_user),
         ]
         for method, path, name, view in routes:
             app.add_url_rule(path, name, view, methods=[method])

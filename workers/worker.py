@@ -37,7 +37,7 @@ class CgbotWorker(SimpleWorker):
                 log.warning("reaper re-enqueued %s", found)
         except Exception:  # maintenance must never kill the worker
             log.exception("reaper failed")
-        for task in (timers.sweep, reports.weekly, media.reap):
+        for task in (timers.sweep, reports.weekly, reports.daily, reports.monthly, media.reap):
             try:
                 done = task()
                 if done:

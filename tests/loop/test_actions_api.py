@@ -95,38 +95,3 @@ def test_stats_count_incidents_once_and_sum_amounts(client, chat, ticket_no):
 def test_stats_reject_bad_dates(client, ticket_no):
     """A malformed date is a 400."""
     assert client.get("/api/stats?from=11/01", headers=AUTH).status_code == 400
-
-
-def test_officer_acts_from_the_signed_page(client, chat, ticket_no):
-    """The push link carries the officer: its page shows the form and the form's action works."""
-    from channels.signing import signed_ticket_url
-
-    url = signed_ticket_url(f"/tickets/{ticket_no}", "test-api-token", ticket_no, "zhangqinli")
-    page = client.get(url).get_data(as_text=True)
-    assert "操作（张勤利）" in page
-    resp = client.post(
-        url.replace(f"/tickets/{ticket_no}?", f"/tickets/{ticket_no}/act?"),
-        data={"action": "accept"},
-    )
-    assert f"已接单 {ticket_no}" in resp.get_data(as_text=True)
-    assert chat.ticket(ticket_no).status == "accepted"
-
-
-def test_page_link_for_one_officer_cannot_be_reused_for_another(client, chat, ticket_no):
-    """Changing `u` in a signed link breaks the signature: 403, nothing changes."""
-    from channels.signing import signed_ticket_url
-
-    url = signed_ticket_url(f"/tickets/{ticket_no}/act", "test-api-token", ticket_no, "zhangqinli")
-    resp = client.post(url.replace("u=zhangqinli", "u=liuyang01"), data={"action": "accept"})
-    assert resp.status_code == 403
-    assert chat.ticket(ticket_no).status == "dispatched"
-
-
-def test_page_refusal_is_shown_on_the_page(client, chat, ticket_no):
-    """An officer of another station sees the refusal; the ticket does not move."""
-    from channels.signing import signed_ticket_url
-
-    url = signed_ticket_url(f"/tickets/{ticket_no}/act", "test-api-token", ticket_no, "wangjing")
-    resp = client.post(url, data={"action": "accept"})
-    assert "不属于您的辖区" in resp.get_data(as_text=True)
-    assert chat.ticket(ticket_no).status == "dispatched"

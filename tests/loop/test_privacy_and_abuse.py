@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.message import IncomingMessage
-from channels.signing import signed_headers, signed_ticket_url
+from channels.signing import signed_headers
 from tests.conftest import TEST_SECRETS
 from tests.loop.conftest import CLUTTER, YOUSHANJUN_GROUP
 
@@ -134,11 +134,13 @@ def test_group_and_officer_recipients_stay_readable(chat, client):
 
 
 def test_page_note_over_500_characters_is_explained(client, chat, services, clock):
+    from tests.desk.conftest import act, push_link
+
     services.clock = clock
     chat.resident(CLUTTER)
     no = chat.ticket().no
-    url = signed_ticket_url(f"/tickets/{no}/act", TEST_SECRETS["API_TOKEN"], no, "zhangqinli")
-    resp = client.post(url, data={"action": "return", "note": "字" * 501})
+    client.get(push_link(no, "zhangqinli"))  # the push link signs the officer in
+    resp = act(client, no, "return", note="字" * 501)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "说明过长：最多 500 个字" in page and "请选择有效的操作" not in page

@@ -30,7 +30,11 @@ from domain.models import Message, Outbox
 from tests.fakewechat import EDGE_ENV, FakeWeChatServer
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRETS = {"BRIDGE_SECRET": "live-bridge-secret", "API_TOKEN": "live-api-token"}
+SECRETS = {
+    "BRIDGE_SECRET": "live-bridge-secret",
+    "API_TOKEN": "live-api-token",
+    "SECRET_KEY": "live-session-secret",
+}
 GROUP = "grp-longhu-youshanjun"
 TEMPLATES = (
     "{n}号楼门口的消防通道被私家车堵了",

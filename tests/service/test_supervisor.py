@@ -31,7 +31,7 @@ def test_second_start_reuses_the_file(tmp_path):
     again: dict[str, str] = {}
     assert ensure_secrets(again, path) == []
     assert again == first
-    assert len(path.read_text().splitlines()) == 2
+    assert len(path.read_text().splitlines()) == len(GENERATED_SECRETS)
 
 
 def test_environment_wins_over_the_file(tmp_path):
@@ -45,9 +45,9 @@ def test_environment_wins_over_the_file(tmp_path):
 
 
 def test_only_missing_secret_is_generated(tmp_path):
-    """With BRIDGE_SECRET set, only API_TOKEN is generated and written."""
+    """With BRIDGE_SECRET and SECRET_KEY set, only API_TOKEN is generated and written."""
     path = tmp_path / "secrets.env"
-    env = {"BRIDGE_SECRET": "given"}
+    env = {"BRIDGE_SECRET": "given", "SECRET_KEY": "given too"}
     assert ensure_secrets(env, path) == ["API_TOKEN"]
     assert path.read_text() == f"API_TOKEN={env['API_TOKEN']}\n"
 

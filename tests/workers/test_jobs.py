@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -136,10 +137,13 @@ def test_wecom_push_is_a_text_card_with_signed_link(
     assert push.recipient in ("zhangqinli", "liuyang01") and push.state == "sent"
     assert "CY20261126-0001" in card["textcard"]["title"]
     assert push.url.endswith("/tickets/CY20261126-0001") and "sig=" not in push.url
+    url = card["textcard"]["url"]
+    expires = int(url.split("&e=")[1].split("&")[0])  # the link signs this officer in, one day
+    assert 0 < expires - time.time() <= 24 * 3600
     key = TEST_SECRETS["API_TOKEN"].encode()
-    signed = f"CY20261126-0001:{push.recipient}".encode()  # the link lets this officer act
+    signed = f"CY20261126-0001:{push.recipient}:{expires}".encode()
     sig = hmac.new(key, signed, hashlib.sha256).hexdigest()[:16]
-    assert card["textcard"]["url"] == f"{push.url}?u={push.recipient}&sig={sig}"
+    assert url == f"{push.url}?u={push.recipient}&e={expires}&sig={sig}"
 
 
 def test_wecom_busy_twice_then_sent_on_third_attempt(
