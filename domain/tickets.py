@@ -130,27 +130,15 @@ class TicketDesk:
         repeat = self.has_reported(primary, message)  # checked before this report joins it
         duplicate.merged_into_id = primary.id
         self.transition(duplicate, "merge", "system", f"并入 {primary.no}")
-        if repeat:  # the same person again: one voice, not a neighbour more
-            self.event(
-                primary,
-                "system",
-                "report",
-                primary.status,
-                primary.status,
-                f"{message.sender_name} 再次反映（同一人，仍为 {primary.reporters} 人）",
-            )
+        if not repeat:  # the same person again is one voice, not a neighbour more
+            primary.reporters += 1
+            if primary.reporters >= PRIORITY_REPORTERS and not primary.urgent:
+                primary.urgent = True  # several neighbours: it jumps the queue
+        count = f"同一人，仍为 {primary.reporters} 人" if repeat else f"共 {primary.reporters} 人"
+        note = f"{message.sender_name} 再次反映（{count}）"
+        self.event(primary, "system", "report", primary.status, primary.status, note)
+        if repeat:
             return duplicate
-        primary.reporters += 1
-        if primary.reporters >= PRIORITY_REPORTERS and not primary.urgent:
-            primary.urgent = True  # several neighbours: it jumps the queue
-        self.event(
-            primary,
-            "system",
-            "report",
-            primary.status,
-            primary.status,
-            f"{message.sender_name} 再次反映（共 {primary.reporters} 人）",
-        )
         if primary.officer:
             text = texts.fmt(texts.MORE_REPORTERS, no=primary.no, reporters=primary.reporters)
             self.sends.push(
