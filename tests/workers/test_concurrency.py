@@ -4,14 +4,11 @@ gaps or repeats (the numbers leaders count must be trustworthy)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.message import IncomingMessage
+from tests.workers.processes import ROOT, run_burst_workers
 
-ROOT = Path(__file__).resolve().parents[2]
 GROUPS = ["grp-longhu-youshanjun", "grp-tiantaicheng", "grp-zhonghai-guoji", "grp-tanfu"]
 TEXTS = [
     "{n}号楼门口消防通道被车堵了",
@@ -41,17 +38,7 @@ def test_two_worker_processes_number_tickets_once_each(services, store, redis_ur
         "REDIS_URL": redis_url,
         "CONFIG_FILE": str(ROOT / "config.yaml"),
     }
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "workers", "--burst", "--name", f"w{k}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for k in range(2)
-    ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert run_burst_workers(env, "w") == [0, 0]
     tickets = store.tickets(limit=100)
     seqs = sorted(t.seq for t in tickets if t.day == tickets[0].day)
     assert len(tickets) == 24 and seqs == list(range(1, 25))

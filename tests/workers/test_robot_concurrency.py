@@ -4,18 +4,15 @@ exactly the first 20 leave within the minute, in order, none twice; the rest wai
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import yaml
 from sqlalchemy import func, select
 
 from domain.models import Outbox
 from tests.conftest import TEST_SECRETS
+from tests.workers.processes import run_burst_workers
 
-ROOT = Path(__file__).resolve().parents[2]
 GROUP = "grp-longhu-youshanjun"
 
 
@@ -55,17 +52,7 @@ def test_two_workers_never_exceed_the_robot_limit_together(
         "REDIS_URL": redis_url,
         "CONFIG_FILE": str(config_file),
     }
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "workers", "--burst", "--name", f"rw{k}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for k in range(2)
-    ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert run_burst_workers(env, "rw") == [0, 0]
     sent = [m["text"]["content"] for m in fake_wechat.robot_messages["k1"]]
     assert sent == [f"回复 {i:02d}" for i in range(20)]
     # Our window held, not the robot's: it was never even asked for a 21st message.
