@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from nlp import load_classifier
-from nlp.tools import augment, evaluate, train
+from nlp.tools import augment, evaluate, real_corpus, train
 from nlp.tools.jsonl import read_jsonl
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="do not list misclassified lines")
     p.add_argument("--errors", action="store_true", help="with --cv: list misclassified lines")
     p.add_argument(
-        "--real", choices=("train", "dev"), help="the real corpus split (texts rebuilt locally)"
+        "--real", choices=real_corpus.SPLITS, help="the real corpus split (texts rebuilt locally)"
     )
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("train", help="train the linear model from nlp/data/train/*.tsv")

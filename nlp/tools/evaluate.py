@@ -201,7 +201,7 @@ def _load_rows(path: str | Path) -> list[dict]:
 def evaluate_file(
     config_path: str, path: str | None, show_errors: bool = True, real: str | None = None
 ) -> int:
-    """`python -m nlp evaluate FILE` (or `--real train|dev`): score the configured classifier."""
+    """`python -m nlp evaluate FILE` (or `--real SPLIT`): score the configured classifier."""
     clf = load_classifier(config_path)
 
     def predict(row: dict) -> dict:

@@ -24,7 +24,7 @@ from nlp import lexicon_from_file
 from nlp.classifier import Classifier
 from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, bigrams, features
 from nlp.tools import real_corpus
-from nlp.tools.fingerprint import fingerprint
+from nlp.tools.fingerprint import fingerprint_parts
 from spec.taxonomy import INTENTS
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -59,7 +59,9 @@ def inputs_hash(
     """Fingerprint of a model's inputs: training files, real labels, config, settings."""
     # An explicit data folder is the whole training set: the real corpus joins the default only.
     labels = labels if path is None else None
-    files = training_files(path) + ([labels] if labels and labels.exists() else [])
+    parts = [(f.name, f.read_bytes()) for f in training_files(path)]
+    if labels and labels.exists():
+        parts.append((labels.name, real_corpus.hashed_label_bytes(labels)))
     raw = yaml.safe_load(Path(config).read_text("utf-8")) or {}
     read = {k: raw.get(k) for k in NLP_SECTIONS}
     # Of a community the classifier reads its names only (not its station, groups or location).
@@ -68,8 +70,8 @@ def inputs_hash(
         for c in read["communities"] or []
     ]
     sections = json.dumps(read, ensure_ascii=False, sort_keys=True)
-    return fingerprint(
-        files,
+    return fingerprint_parts(
+        parts,
         (
             INTENTS,
             EPOCHS,

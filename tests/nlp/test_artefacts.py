@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from nlp.model import MODEL_PATH
 from nlp.tools import augment, train
 
@@ -39,3 +41,15 @@ def test_slots_hash_moves_with_the_slots_file(tmp_path):
     before = augment.inputs_hash(slots)
     slots.write_text(augment.SLOTS.read_text("utf-8") + "\n# edited\n", "utf-8")
     assert augment.inputs_hash(slots) != before
+
+
+def test_training_hash_ignores_dev2_labels_but_not_training_labels(tmp_path):
+    """Labelling the second development set leaves the model fresh; a training label does not."""
+    labels = tmp_path / "labels.jsonl"
+    train_row = {"id": "a", "split": "train", "intent": "chatter"}
+    labels.write_text(json.dumps(train_row) + "\n", "utf-8")
+    before = train.inputs_hash(labels=labels)
+    labels.write_text(labels.read_text("utf-8") + json.dumps({"id": "b", "split": "dev2"}) + "\n")
+    assert train.inputs_hash(labels=labels) == before
+    labels.write_text(json.dumps(train_row | {"intent": "complaint"}) + "\n", "utf-8")
+    assert train.inputs_hash(labels=labels) != before

@@ -31,7 +31,7 @@ def test_labels_are_well_formed_and_hold_no_text(labels):
 def test_split_follows_the_rule_fixed_before_labelling(labels):
     """Development rows: every Chongqing row and Taicang rows whose hash starts with 0-7."""
     for row in labels:
-        assert row["split"] == ("dev" if rc.is_dev(row["source"], row["sha256"]) else "train")
+        assert row["split"] == rc.split_of(row["source"], row["sha256"])
     per = Counter((r["source"], r["split"]) for r in labels)
     assert per[("cq12345", "train")] == 0 and per[("tc_hanshan", "dev")] > 300
     assert per[("hk12345", "dev")] == per[("fz12345", "dev")] == 0
@@ -61,3 +61,60 @@ def test_load_rejects_a_stale_text(tmp_path):
     texts.write_text(json.dumps(stale) + "\n", "utf-8")
     with pytest.raises(ValueError, match="stale"):
         rc.load("train", labels=labels, texts=texts)
+
+
+def test_every_row_of_a_dev2_source_is_dev2(monkeypatch):
+    """A second-development source is dev2 whatever its hash, and the other rules are unchanged."""
+    monkeypatch.setattr(rc, "DEV2_SOURCES", frozenset({"new_board"}))
+    assert {rc.split_of("new_board", h * 64) for h in "0f"} == {"dev2"}
+    assert rc.split_of("cq12345", "f" * 64) == "dev"
+    assert [rc.split_of("tc_hanshan", h * 64) for h in "07f"] == ["dev", "dev", "train"]
+    assert rc.split_of("hk12345", "0" * 64) == "train"
+
+
+def _write_corpus(tmp_path, splits: list[str]):
+    labels, texts = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
+    with open(labels, "w", encoding="utf-8") as lf, open(texts, "w", encoding="utf-8") as tf:
+        for i, split in enumerate(splits):
+            sha = rc.sha256_of("", f"正文{i}")
+            row = {k: None for k in rc.LABEL_FIELDS} | {
+                "id": f"r_{i}",
+                "split": split,
+                "sha256": sha,
+            }
+            lf.write(json.dumps(row) + "\n")
+            tf.write(
+                json.dumps({"id": f"r_{i}", "title": "", "body": f"正文{i}", "sha256": sha}) + "\n"
+            )
+    return labels, texts
+
+
+def test_load_dev2_returns_only_dev2_rows(tmp_path):
+    """`load("dev2")` is the second development set alone; `load("train")` never includes it."""
+    labels, texts = _write_corpus(tmp_path, ["train", "dev", "dev2", "dev2"])
+    assert [r["id"] for r in rc.load("dev2", labels=labels, texts=texts)] == ["r_2", "r_3"]
+    assert [r["id"] for r in rc.load("train", labels=labels, texts=texts)] == ["r_0"]
+
+
+def test_dev2_labels_stay_out_of_the_hashed_label_bytes(tmp_path):
+    """The inputs hash sees the label file without its dev2 rows, byte for byte otherwise."""
+    labels, _ = _write_corpus(tmp_path, ["train", "dev"])
+    before = labels.read_bytes()
+    assert rc.hashed_label_bytes(labels) == before
+    with open(labels, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "x", "split": "dev2"}) + "\n")
+    assert rc.hashed_label_bytes(labels) == before
+
+
+def test_evaluate_accepts_every_split(monkeypatch):
+    """`python -m nlp evaluate --real dev2` is a valid command line (parsed, not run here)."""
+    import io
+    import sys
+
+    from nlp.tools import cli
+
+    seen = {}
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO()))
+    monkeypatch.setattr(cli, "cmd_evaluate", lambda args: seen.setdefault("real", args.real) and 0)
+    assert cli.main(["evaluate", "--real", "dev2"]) == 0
+    assert seen == {"real": "dev2"} and set(rc.SPLITS) == {"train", "dev", "dev2"}
