@@ -118,3 +118,48 @@ def test_evaluate_accepts_every_split(monkeypatch):
     monkeypatch.setattr(cli, "cmd_evaluate", lambda args: seen.setdefault("real", args.real) and 0)
     assert cli.main(["evaluate", "--real", "dev2"]) == 0
     assert seen == {"real": "dev2"} and set(rc.SPLITS) == {"train", "dev", "dev2"}
+
+
+def _git_repo_with(root, repo: str, path: str, data: bytes) -> str:
+    """A real git repository laid out as a mirror (<owner>+<name>/repo/.git); its commit."""
+    import subprocess
+
+    work = root / repo.replace("/", "+") / "repo"
+    work.mkdir(parents=True)
+    (work / path).write_bytes(data)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    for cmd in (["init", "-q"], ["add", path], ["commit", "-qm", "data"]):
+        subprocess.run(["git", *cmd], cwd=work, env=env, check=True)
+    out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, check=True)
+    return out.stdout.decode().strip()
+
+
+WH_CSV = (
+    "content,lybh,subject,tid,crawl_time\n"
+    '"楼下烧烤店,油烟<br>太大&nbsp;了",[2025]1,烧烤扰民,3541001,2026-10-08\n'
+    "路灯不亮,[2025]2,,3541002,2026-10-08\n"
+).encode()
+
+
+def test_wuhan_board_rows_read_from_a_pinned_commit(tmp_path, monkeypatch):
+    """The Wuhan reader takes subject/content/tid from the CSV and turns HTML into plain text."""
+    commit = _git_repo_with(tmp_path, rc.WH[0], rc.WH_FILE, WH_CSV)
+    monkeypatch.setattr(rc, "WH", (rc.WH[0], commit))
+    rows = [rc.clean(r) + (r.source_id,) for r in rc.wh_liuyan(rc.Git(tmp_path))]
+    assert rows == [("烧烤扰民", "楼下烧烤店,油烟 太大 了", "3541001"), ("", "路灯不亮", "3541002")]
+
+
+def test_rebuild_keeps_texts_of_a_source_it_cannot_read(tmp_path):
+    """A source whose repository is unreachable keeps its already rebuilt, still matching texts."""
+    labels, texts = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
+    sha = rc.sha256_of("烧烤扰民", "油烟太大")
+    row = {k: None for k in rc.LABEL_FIELDS} | {"id": "wh_liuyan_1", "source": "wh_liuyan",
+                                                 "source_id": "1", "sha256": sha, "split": "dev2"}  # fmt: skip
+    labels.write_text(json.dumps(row) + "\n", "utf-8")
+    kept = {"id": "wh_liuyan_1", "title": "烧烤扰民", "body": "油烟太大", "sha256": sha}
+    texts.write_text(json.dumps(kept, ensure_ascii=False) + "\n", "utf-8")
+    assert rc.rebuild(rc.Git(tmp_path / "no-mirrors"), labels=labels, out=texts) == 0
+    assert rc.read_jsonl(texts) == [kept]
+    texts.write_text(json.dumps(kept | {"body": "改过"}, ensure_ascii=False) + "\n", "utf-8")
+    assert rc.rebuild(rc.Git(tmp_path / "no-mirrors"), labels=labels, out=texts) == 1
