@@ -136,9 +136,9 @@ def _git_repo_with(root, repo: str, path: str, data: bytes) -> str:
 
 
 WH_CSV = (
-    "content,lybh,subject,tid,crawl_time\n"
+    "content,lybh,queryCode,subject,tid,crawl_time\n"
     '"楼下烧烤店,油烟<br>太大&nbsp;了",[2025]1,烧烤扰民,3541001,2026-10-08\n'
-    "路灯不亮,[2025]2,,3541002,2026-10-08\n"
+    "路灯不亮,[2025]2,3541002,,1246121091980959744,2026-10-08\n"
 ).encode()
 
 
