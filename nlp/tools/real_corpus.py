@@ -189,7 +189,7 @@ def _unhtml(text: str) -> str:
 
 
 def wh_liuyan(git: Git) -> Iterator[Row]:
-    """Wuhan 城市留言板 posts (a 2026 scrape): subject and content; the 7-digit queryCode is the id."""
+    """Wuhan 城市留言板 posts (a 2026 scrape): subject and content; queryCode is the id."""
     raw = git.show(*WH, WH_FILE).decode("utf-8-sig", errors="replace")
     for rec in csv.DictReader(io.StringIO(raw)):
         if rec.get("tid") and rec.get("content") is not None:

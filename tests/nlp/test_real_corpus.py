@@ -137,13 +137,13 @@ def _git_repo_with(root, repo: str, path: str, data: bytes) -> str:
 
 WH_CSV = (
     "content,lybh,queryCode,subject,tid,crawl_time\n"
-    '"楼下烧烤店,油烟<br>太大&nbsp;了",[2025]1,烧烤扰民,3541001,2026-10-08\n'
+    '"楼下烧烤店,油烟<br>太大&nbsp;了",[2025]1,3541001,烧烤扰民,1246124597995479040,2026-10-08\n'
     "路灯不亮,[2025]2,3541002,,1246121091980959744,2026-10-08\n"
 ).encode()
 
 
 def test_wuhan_board_rows_read_from_a_pinned_commit(tmp_path, monkeypatch):
-    """The Wuhan reader takes subject/content/tid from the CSV and turns HTML into plain text."""
+    """The Wuhan reader: subject, content and queryCode from the CSV, HTML as plain text."""
     commit = _git_repo_with(tmp_path, rc.WH[0], rc.WH_FILE, WH_CSV)
     monkeypatch.setattr(rc, "WH", (rc.WH[0], commit))
     rows = [rc.clean(r) + (r.source_id,) for r in rc.wh_liuyan(rc.Git(tmp_path))]
@@ -154,8 +154,8 @@ def test_rebuild_keeps_texts_of_a_source_it_cannot_read(tmp_path):
     """A source whose repository is unreachable keeps its already rebuilt, still matching texts."""
     labels, texts = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
     sha = rc.sha256_of("烧烤扰民", "油烟太大")
-    row = {k: None for k in rc.LABEL_FIELDS} | {"id": "wh_liuyan_1", "source": "wh_liuyan",
-                                                 "source_id": "1", "sha256": sha, "split": "dev2"}  # fmt: skip
+    ids = {"id": "wh_liuyan_1", "source": "wh_liuyan", "source_id": "1"}
+    row = {k: None for k in rc.LABEL_FIELDS} | ids | {"sha256": sha, "split": "dev2"}
     labels.write_text(json.dumps(row) + "\n", "utf-8")
     kept = {"id": "wh_liuyan_1", "title": "烧烤扰民", "body": "油烟太大", "sha256": sha}
     texts.write_text(json.dumps(kept, ensure_ascii=False) + "\n", "utf-8")
