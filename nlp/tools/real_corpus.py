@@ -192,9 +192,12 @@ def wh_liuyan(git: Git) -> Iterator[Row]:
     """Wuhan 城市留言板 posts (a 2026 scrape): subject and content; queryCode is the id."""
     raw = git.show(*WH, WH_FILE).decode("utf-8-sig", errors="replace")
     for rec in csv.DictReader(io.StringIO(raw)):
-        if rec.get("tid") and rec.get("content") is not None:
+        if rec.get("queryCode") and rec.get("content") is not None:
             yield Row(
-                "wh_liuyan", rec["tid"], _unhtml(rec["subject"] or ""), _unhtml(rec["content"])
+                "wh_liuyan",
+                rec["queryCode"],
+                _unhtml(rec["subject"] or ""),
+                _unhtml(rec["content"]),
             )
 
 
