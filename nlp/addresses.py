@@ -15,11 +15,19 @@ _CJK = "\u4e00-\u9fff"
 # Chars that never sit inside a place name: particles, pronouns, verbs of motion, measure words.
 _STOP = frozenset(
     "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
-    "请问找路街道号楼条段根座处里外边旁左右门口该此其每各某些于因为很称诉走"
-    "都要会能可已刚将再没不别非几么进年月日时"
+    "请问找路街道楼条段根座处里外边旁左右门该此其每各某些于因为很称诉走"
+    "都要会能可已刚将再没不别非几么年月日时"
+)
+# Chars that stop a name only in some words: 进 of 进来/跑进 (not 跃进河), 口 of 门口/路口
+# (not 海口), 号 of 号楼 or after a number (not 海秀一号广场).
+_SOFT_STOP = (
+    r"(?<![跑走开钻拐爬搬住冲闯溜放])进(?![来去入出\d])|(?<![门路街巷出入道])口"
+    r"|(?<=[一二三四五六七八九十])号(?![楼院])"
 )
 # Up to 8 name chars (CJK or latin, no stop char) ending where the search ends.
-_NAME_CHAR = "(?:(?![" + re.escape("".join(sorted(_STOP))) + "])[" + _CJK + "a-z])"
+_NAME_CHAR = (
+    "(?:(?![" + re.escape("".join(sorted(_STOP))) + "进口号])[" + _CJK + "a-z]|" + _SOFT_STOP + ")"
+)
 # \Z, not $: a name never runs over the line break after a post's subject line.
 _NAME_RUN = re.compile(_NAME_CHAR + "+\\Z")
 _ADMIN = re.compile(r".*[省市区县镇乡]")
@@ -175,12 +183,27 @@ def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
     return start if end - start >= 2 else None
 
 
-# A named spot right after an address, ended by a locative (金龙路|上邦百汇城出口处,
-# 山高街|青禾烤羊腿处, 国兴大道|海口洲际酒店工地): part of the same place.
-_LOCATIVE_TAIL = re.compile(
-    "(?:" + _NAME_CHAR + r"|\d){1,12}?"
-    r"(?:出口处|入口处|出口|入口|门口|门前|旁边|对面|附近|工地|路段|路口|交叉口|前面|后面|一侧|处)"
+# A named spot right after an address, up to the last word that says where in it
+# (金龙路|上邦百汇城内, 国兴大道|海口洲际酒店工地, 正义路|海口中级法院北门明月公寓斜对面): part
+# of the same place. It may
+# hold what links address parts (的, 到, 和, 往) but no particle, pronoun or verb of the report.
+_SPOT_STOP = (
+    "在了是把被从向我你他她它们这哪有就都还也又说去来看过沿着经对于给让叫请问找该此其每各某些"
+    "因为很称诉要会能可已刚将再没不别非么年月日时等那及"
 )
+_SPOT_END = (
+    r"(?:出口处|入口处|出口|入口|门口|门前|大门|正门|[东西南北前后侧]门|旁边|旁|对面|附近|隔壁|周边|周围"
+    r"|前面|后面|背后|后方|前方|楼下|楼底下|底下|下面|里面|内|处|位置|路段|[东西南北中]段|方向|之间|中间"
+    r"|交界处|交汇处|交叉口|十字路口|路口|尽头|两边|两侧|一侧|侧面|[东西南北]{1,2}(?:侧|面|边|角)|沿岸|岸边"
+    r"|河边|桥头|桥下|桥底|一楼|[1-9]楼|架空层|铺面|门面|宿舍区|宿舍|大院|公寓|小区|花园|家园|新村"
+    r"|酒店|宾馆|旅馆|酒吧|大厦|广场|市场|超市|公园|学校|中学|小学|幼儿园|医院|工地|项目|工程"
+    r"|店|馆|公交站|车站|站台|天桥|大桥|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|弄|\d+号|栋|幢)"
+)
+_SPOT = re.compile(
+    "(?:(?![" + re.escape(_SPOT_STOP) + "])[" + _CJK + r"a-z\d#-]){0,16}" + _SPOT_END
+)
+# A note in brackets right after an address: 大英路(靠近南航天桥处).
+_BRACKETED = re.compile(r"\([^()\n]{1,30}\)")
 # The chars an address suffix starts with: a text holding none of them names no address.
 _PLACE_CHARS = frozenset("大东西南北中路街村河")
 _NAMED_CHARS = _PLACE_CHARS | frozenset(
@@ -217,7 +240,17 @@ def addresses(
             if not nxt or nxt <= end:
                 break
             end, links = nxt, links + 1
-        spot = _LOCATIVE_TAIL.match(text, end)
-        if spot and rank >= 2:
-            end, links = spot.end(), links + 1
+        if rank >= 2:
+            spots = _spots(text, end)
+            end, links = spots, links + (spots > end)
         yield a, end, 3 if links else rank
+
+
+def _spots(text: str, end: int) -> int:
+    """End of the named spots and bracketed notes that follow an address ending at `end`."""
+    for _ in range(3):
+        spot = _SPOT.match(text, end) or _BRACKETED.match(text, end)
+        if not spot or spot.end() == end:
+            break
+        end = spot.end()
+    return end
