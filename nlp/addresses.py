@@ -189,8 +189,10 @@ def _landmark_start(text: str, end: int, known: frozenset[str]) -> int | None:
 # hold what links address parts (的, 到, 和, 往) but no particle, pronoun or verb of the report.
 _SPOT_STOP = (
     "在了是把被从向我你他她它们这哪有就都还也又说去来看过沿着经对于给让叫请问找该此其每各某些"
-    "因为很称诉要会能可已刚将再没不别非么年月日时等那及"
+    "因为很称诉要会能可已刚将再没不别非么等那及"
 )
+# Time words stop a spot, the same chars in names do not (老年公寓, 时代广场, 日月城).
+_SPOT_TIME = r"(?<![\d今去明前每当小])[年月日时](?![底初份候间段])"
 _SPOT_END = (
     r"(?:出口处|入口处|出口|入口|门口|门前|大门|正门|[东西南北前后侧]门|旁边|旁|对面|附近|隔壁|周边|周围"
     r"|前面|后面|背后|后方|前方|楼下|楼底下|底下|下面|里面|内|处|位置|路段|[东西南北中]段|方向|之间|中间"
@@ -200,7 +202,14 @@ _SPOT_END = (
     r"|店|馆|公交站|车站|站台|天桥|大桥|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|弄|\d+号|栋|幢)"
 )
 _SPOT = re.compile(
-    "(?:(?![" + re.escape(_SPOT_STOP) + "])[" + _CJK + r"a-z\d#-]){0,16}" + _SPOT_END
+    "(?:(?!["
+    + re.escape(_SPOT_STOP)
+    + "年月日时])["
+    + _CJK
+    + r"a-z\d#-]|"
+    + _SPOT_TIME
+    + "){0,16}"
+    + _SPOT_END
 )
 # A note in brackets right after an address: 大英路(靠近南航天桥处).
 _BRACKETED = re.compile(r"\([^()\n]{1,30}\)")
@@ -243,7 +252,25 @@ def addresses(
         if rank >= 2:
             spots = _spots(text, end)
             end, links = spots, links + (spots > end)
+            start = _located_by(text, a)
+            a, links = start, links + (start < a)
         yield a, end, 3 if links else rank
+
+
+# What an address may be located by, written before it: 福州春天后面的|淌洋河, 科技园旁边|跃进河.
+_LOCATED_BY = re.compile(
+    r"(?:旁边|旁|对面|附近|后面|前面|背后|门口|门前|边上|隔壁|内|里|这边|那边|侧面|[东西南北](?:侧|面|边))"
+    r"的?\Z"
+)
+
+
+def _located_by(text: str, start: int) -> int:
+    """Start of the named spot an address starting at `start` is located by (else `start`)."""
+    rel = _LOCATED_BY.search(text, max(0, start - 3), start)
+    if rel is None:
+        return start
+    name = name_start(text, rel.start())
+    return start if name is None or _NOT_NAME.match(text, name) else name
 
 
 def _spots(text: str, end: int) -> int:
