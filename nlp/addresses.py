@@ -251,11 +251,11 @@ _SPOT_CUT = re.compile(
 )
 _SPOT_END = (
     r"(?:出口处|入口处|出口|入口|门口|门前|大门|正门|[东西南北前后侧]门|旁边|旁|对面|附近|隔壁|周边|周围"
-    r"|前面|后面|背后|后方|前方|楼下|楼底下|底下|下面|里面|内|处|位置|路段|[东西南北中]段|方向|之间|中间"
+    r"|前面|后面|背后|后方|前方|楼下|楼底下|底下|下面|里面|内河|内(?![河容部])|处|位置|路段|[东西南北中]段|方向|之间|中间"
     r"|交界处|交汇处|交叉口|十字路口|路口|尽头|两边|两侧|一侧|侧面|[东西南北]{1,2}(?:侧|面|边|角)|沿岸|岸边"
     r"|河边|桥头|桥下|桥底|一楼|[1-9]楼|架空层|铺面|门面|宿舍区|宿舍|大院|公寓|小区|花园|家园|新村"
     r"|酒店|宾馆|旅馆|酒吧|大厦|广场|市场|超市|公园|学校|中学|小学|幼儿园|医院|工地|项目|工程"
-    r"|店|馆|公交站|车站|站台|天桥|大桥|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|弄|\d+号|栋|幢)"
+    r"|店|馆|公交站|车站|站台|天桥|大桥|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|弄(?![得脏坏乱成])|\d+号|栋|幢)"
 )
 _SPOT_CHAR = _cjk_less(_SPOT_STOP, r"a-z\d#-")
 _SPOT_RUN = re.compile(_SPOT_CHAR + "{1,20}")
@@ -300,7 +300,7 @@ def addresses(
                 break
             end, links = nxt, links + 1
         if rank >= 2:
-            spots = _spots(text, end)
+            spots = spots_end(text, end)
             end, links = spots, links + (spots > end)
             start = _located_by(text, a)
             a, links = start, links + (start < a)
@@ -323,7 +323,7 @@ def _located_by(text: str, start: int) -> int:
     return start if name is None or _NOT_NAME.match(text, name) else name
 
 
-def _spots(text: str, end: int) -> int:
+def spots_end(text: str, end: int) -> int:
     """End of the named spots and bracketed notes that follow an address ending at `end`."""
     for _ in range(3):
         run = _SPOT_RUN.match(text, end)
