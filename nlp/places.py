@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
-from nlp.addresses import addresses, estate_start
+from nlp.addresses import addresses, estate_start, spots_end
 from nlp.lexicon import Community
 from nlp.normalize import Normalized
 
@@ -155,6 +155,7 @@ def _candidates(
     text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str], bare: bool = True
 ):
     """(start, end, specificity) of every place expression in normalised `text`."""
+    titled = "\n" in text
     for m in _PLACE.finditer(text):
         a, b = m.span()
         if _district(text, a):  # 江北区, 渝北区: a district, not a zone of the estate
@@ -171,8 +172,10 @@ def _candidates(
         rank = _SPECIFICITY[head]
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
-        if head in ("b", "z"):
+        if head in ("b", "z") or (titled and head == "g"):
             a = estate_start(text, a, known)
+        if titled and rank > 1:  # a board post runs on: 西门|往北200米处
+            b = spots_end(text, b)
         yield a, b, rank
     roads = tuple(roads)
     named = None

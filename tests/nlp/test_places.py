@@ -163,3 +163,55 @@ def test_place_of_a_board_post_comes_from_its_subject(clf):
     body = "我家住在这个小区十多年了。" * 8 + "另外北门外也有人摆摊。"
     c = clf.classify("关于长城路88号门前占道经营的问题\n" + body)
     assert (c.intent, c.category, c.place) == ("complaint", "street_vending", "长城路88号门前")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # A road runs on over the named spot after it, up to the last word that locates.
+        (
+            "关于金海路明珠大酒店工地夜间施工的问题\n市民反映:金海路明珠大酒店工地每晚施工到凌晨。",
+            "金海路明珠大酒店工地",
+        ),
+        (
+            "市民来电反映:滨江路电信大楼斜对面有人占道摆摊卖水果,请核实处理。",
+            "滨江路电信大楼斜对面",
+        ),
+        # A note in brackets after an address is part of it.
+        ("市民来电反映:东风路(靠近人民医院处)有人焚烧垃圾,请核实处理。", "东风路(靠近人民医院处)"),
+        # Chars that stop a name elsewhere sit inside names: 进 of 前进, 口 of 海口, 一号.
+        ("前进河北岸有人倾倒建筑垃圾,臭气熏天", "前进河北岸"),
+        ("投诉港口路一号广场东门每天有人占道经营", "港口路一号广场东门"),
+        # Time chars inside names (老年, 时代) do not end a spot; a time word does.
+        ("来电反映:华山路老年大学门口每天有流动摊贩,请处理。", "华山路老年大学门口"),
+        ("来电反映:华山路时代广场门口晚上有露天烧烤,请处理。", "华山路时代广场门口"),
+        # A spot written before an address locates it: X旁边的Y河.
+        ("投诉:阳光花城对面的清水河工地晚上十一点还在施工,严重扰民。", "阳光花城对面的清水河工地"),
+        # Lakes and brooks, house numbers after lane names, names that hold 市.
+        ("翠屏湖东岸有人乱倒垃圾,希望尽快清理", "翠屏湖东岸"),
+        ("市民反映:居仁坊14号门口有人占道经营,请核实处理。", "居仁坊14号门口"),
+        ("三市村12组有人在田边焚烧秸秆和垃圾", "三市村12组"),
+    ],
+)
+def test_place_real_addresses(clf, text, place):
+    """Addresses as residents write them on boards and hotlines (issue 7)."""
+    c = clf.classify(text)
+    assert c.place == place
+    assert place in text
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # A configured community holding a lake char is no lake (龙湖悠山郡).
+        ("龙湖悠山郡南门外有很多卖小吃的摊子,把路口都堵了", "南门外"),
+        # A spot stops at a demonstrative or a conjunction: the rest is the problem.
+        ("夏庄路那个工地的塔吊晚上十点还在转", "夏庄路"),
+        ("文阳路公交站站牌及周边电线杆被贴满小广告", "文阳路公交站"),
+        # A motion verb before a building is no estate name.
+        ("有条流浪狗跑进5号楼楼道里了,楼上老人不敢下楼", "5号楼楼道里"),
+    ],
+)
+def test_place_group_messages_stay_short(clf, text, place):
+    """Group messages keep their short places: no spot run-on, no lake inside an estate."""
+    assert clf.classify(text).place == place
