@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
-from nlp.addresses import addresses, estate_start, spots_end
+from nlp.addresses import NO_PROBLEMS, ProblemWords, addresses, estate_start, spots_end
 from nlp.lexicon import Community
 from nlp.normalize import Normalized
 
@@ -128,18 +128,20 @@ def find_place(
     bare: bool = True,
     head: int | None = None,
     known: frozenset[str] = frozenset(),
+    problems: ProblemWords = NO_PROBLEMS,
 ) -> str | None:
     """The most specific place expression (first on ties), as the exact original substring.
 
     With `bare` False (a message that reports nothing: chatter, a status query) a weak head on
     its own (楼道杂物, 绿地种菜, 超市的菜) names a thing, not where, and is no place. In a long
-    text a place in the head (`head`: its subject line and first sentence) comes first.
+    text a place in the head (`head`: its subject line and first sentence) comes first. A place
+    name stops before the `problems` (words of the reported problem).
     """
     bounds = _token_bounds(norm.text, tokens)
     head = len(norm.text) if head is None else head
     titled = "\n" in norm.text
     best, best_key = None, None
-    for start, end, rank in _candidates(norm.text, bounds, roads, known, bare):
+    for start, end, rank in _candidates(norm.text, bounds, roads, known, bare, problems):
         if norm.text[start:end] in _NOWHERE or (
             not bare and rank == 1 and norm.text[start:end] in _WEAK_ALL
         ):
@@ -152,7 +154,12 @@ def find_place(
 
 
 def _candidates(
-    text: str, bounds: set[int], roads: Iterable[str], known: frozenset[str], bare: bool = True
+    text: str,
+    bounds: set[int],
+    roads: Iterable[str],
+    known: frozenset[str],
+    bare: bool = True,
+    problems: ProblemWords = NO_PROBLEMS,
 ):
     """(start, end, specificity) of every place expression in normalised `text`."""
     titled = "\n" in text
@@ -173,14 +180,14 @@ def _candidates(
         if text[a:b].rstrip("上里边") in _WEAK:
             rank = 1
         if head in ("b", "z") or (titled and head == "g"):
-            a = estate_start(text, a, known)
+            a = estate_start(text, a, known, problems)
         if titled and rank > 1:  # a board post runs on: 西门|往北200米处
-            b = spots_end(text, b)
+            b = spots_end(text, b, problems)
         yield a, b, rank
     roads = tuple(roads)
     named = None
     # Named landmarks only where something is reported or the text is a long post.
-    for a, b, rank in addresses(text, known, named=bare or len(text) > 40):
+    for a, b, rank in addresses(text, known, bare or len(text) > 40, problems):
         if named is None:
             named = [m.start() for m in _road_names(roads).finditer(text)] if roads else []
         # A configured road inside a guessed name starts it (诉求人称文阳路 -> 文阳路).

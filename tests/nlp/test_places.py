@@ -215,3 +215,31 @@ def test_place_real_addresses(clf, text, place):
 def test_place_group_messages_stay_short(clf, text, place):
     """Group messages keep their short places: no spot run-on, no lake inside an estate."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # Chars that stop a name elsewhere: 道 (not 街道), 年 (not time), 和 (not "and"),
+        # 里 of a lane before its estate or house number (not 里面).
+        ("金道河两岸有人乱倒建筑垃圾", "金道河两岸"),
+        ("市民反映:青年路68号门口有人占道经营,请处理。", "青年路68号门口"),
+        ("和平路菜市场门口每天有人杀鸡", "和平路菜市场门口"),
+        ("东湖里小区门口堆满建筑垃圾", "东湖里小区门口"),
+        ("市民反映:人民东里56号门前有人焚烧垃圾,请处理。", "人民东里56号门前"),
+        # The town and committee written before a village; committees, dormitories and food
+        # courts are landmarks.
+        (
+            "市民来电反映:美兰区大致坡镇东山村委会李家村三队有人违章建房,请核实处理。",
+            "大致坡镇东山村委会李家村三队",
+        ),
+        ("市民来电反映:海秀路秀华居委会前面有人违章搭建,请核实处理。", "海秀路秀华居委会前面"),
+        ("纺织厂宿舍门前堆满了垃圾", "纺织厂宿舍门前"),
+        ("市民反映:万宁美食园门口占道经营,请处理。", "万宁美食园门口"),
+        # 河水 is the river's water: the river is named before it.
+        ("白石河水很臭,河面漂着垃圾,望尽快处理。", "白石河"),
+    ],
+)
+def test_place_names_as_written(clf, text, place):
+    """Names holding chars that stop a name elsewhere, units before a village, landmarks."""
+    assert clf.classify(text).place == place
