@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
+from nlp.addresses import ProblemWords
 from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
 from nlp.model import IntentCategoryModel, load_default_model
@@ -60,6 +61,7 @@ class Classifier:
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = tuple(w.lower() for w in lexicon.roads)
         self.known_estates = frozenset(self.communities.surface)
+        self.problem_words = ProblemWords(lexicon.problem_words, lexicon.out_of_scope_words)
         # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
         # Chatter groups that end a complaint without a request or harm word (solved, elsewhere).
         self.verdicts = frozenset(
@@ -123,6 +125,7 @@ class Classifier:
                 bare=d.intent == "complaint",
                 head=a.head_end,
                 known=self.known_estates,
+                problems=self.problem_words,
             ),
             confidence=round(d.p_complaint, 3),
             evidence=d.evidence,

@@ -147,6 +147,21 @@ class Lexicon:
         return WordIndex(entries)
 
     @cached_property
+    def problem_words(self) -> frozenset[str]:
+        """Words of the problems reported (category keywords, complaint, urgent and ongoing cue
+        words): a place name stops before them."""
+        words = [w for cat in self.categories.values() for w in cat.keywords]
+        words += [*self.complaint_cues.words, *self.urgent_cues.words, *self.ongoing]
+        return frozenset(w.lower() for w in words)
+
+    @cached_property
+    def out_of_scope_words(self) -> frozenset[str]:
+        """Words of government matters outside urban management (config `nlp.out_of_scope`)."""
+        return frozenset(
+            w.lower() for g in self.chatter_cues if g.name == OUT_OF_SCOPE for w in g.words
+        )
+
+    @cached_property
     def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float, frozenset[str]], ...]:
         """Every keyword pattern compiled, with its category, weight and the chars it can start
         with (empty: any). Searched one by one, and only when the text holds a first char: an

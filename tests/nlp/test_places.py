@@ -220,6 +220,27 @@ def test_place_group_messages_stay_short(clf, text, place):
 @pytest.mark.parametrize(
     "text, place",
     [
+        # A name stops before the problem (config keywords and cue words) and before a verb
+        # taking a place: 用铁皮|堵住路口, 半夜|修路, 污水|直排小溪, 呼吁整治|青龙湖.
+        ("市民反映:幸福路经常有人用铁皮堵住路口,请城管处理。", "幸福路"),
+        ("东风路半夜修路,噪音扰民,请处理。", "东风路"),
+        ("清河村有一违建养猪场,污水直排小溪,恳请处理。", "清河村"),
+        ("关于呼吁整治青龙湖的问题\n青龙湖湖面漂着垃圾,部分污水排入河道,请尽快清理。", "青龙湖"),
+        ("建筑垃圾堵塞河道,臭气熏天", None),
+        ("政府清理内河的时候把垃圾堆在路边", None),
+        # A note in brackets that tells of the problem does not locate.
+        ("市民反映:昌平路(市民强烈要求尽快处理)有人占道经营", "昌平路"),
+        ("市民反映:昌平路(靠近人民医院)有人占道经营", "昌平路(靠近人民医院)"),
+    ],
+)
+def test_place_stops_before_the_problem(clf, text, place):
+    """Include what locates, stop before the problem (labelling guide, section 4)."""
+    assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
         # Chars that stop a name elsewhere: 道 (not 街道), 年 (not time), 和 (not "and"),
         # 里 of a lane before its estate or house number (not 里面).
         ("金道河两岸有人乱倒建筑垃圾", "金道河两岸"),
