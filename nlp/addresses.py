@@ -17,18 +17,20 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _STOP = frozenset(
     "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
     "请问找路街道楼条段根座处里外边旁左右门该此其每各某些于因为很称诉走至"
-    "都要会能可已刚将再没不别非几么年月日时"
+    "都要会能可已刚将再没不别非几么年月日时次等"
 )
 # Chars that stop a name only in some words: 进 of 进来/跑进 (not 跃进河), 口 of 门口/路口
 # (not 海口), 号 of 号楼 or after a number (not 海秀一号广场), 道 of 街道/人行道 (not 达道河),
-# 年 of time (not 青年路).
+# 年 and 时 of time (not 青年路, 时代广场), 都 of 都是 (not 盛达景都, 都市), 面 of 对面
+# (not 面前坡).
 _SOFT_STOP = (
     r"(?<![跑走开钻拐爬搬住冲闯溜放])进(?![来去入出\d])|(?<![门路街巷出入道])口"
     r"|(?<=[一二三四五六七八九十])号(?![楼院])"
     r"|(?<![街通渠车行步河水管跑轨隧坡便巷辅知报味人航频一这那大])道"
-    r"|(?<=[青少老童])年"
+    r"|(?<=[青少老童])年|时(?=代)|(?<=[景名首帝京古成新丽])都|都(?=市|会)"
+    r"|(?<![对前后里外上下侧表地路东西南北])面"
 )
-_SOFT = "进口号道年"
+_SOFT = "进口号道年时都面"
 # A lane's name ends in 里 (西溪里小区, 人民西里187号); elsewhere 里 is 里面 (小区里).
 _LANE_END = re.compile(r"小区|新村|社区|花园|\d{1,4}号(?![楼院])")
 
@@ -53,7 +55,7 @@ _ADMIN = re.compile(r".*[省市区县镇乡]")
 # Words that start no place: a report's own verbs (投诉, 位于) and city names written without
 # 市 (苏州太仓景瑞四期 -> 景瑞四期); a place starts at the road, village or estate.
 _LEADING = re.compile(
-    r"(?:投诉|举报|咨询|反映|关于|位于|地处|地址|就在|住在|家住|在|"
+    r"(?:投诉|举报|咨询|反映|关于|位于|地处|地址|就在|住在|家住|在|由|"
     r"北京|上海|天津|重庆|广州|深圳|苏州|太仓|昆山|常熟|无锡|南京|杭州|宁波|福州|厦门|海口|三亚|"
     r"青岛|城阳|济南|武汉|成都|长沙|郑州|西安|沈阳|大连|哈尔滨|长春|合肥|南昌|南宁|昆明|贵阳|"
     r"兰州|太原|石家庄|呼和浩特|乌鲁木齐|银川|西宁|拉萨)+"
@@ -70,7 +72,7 @@ _NUMBERS = (
 # ahead to those chars instead of trying every position.
 _ROAD_SUFFIX = re.compile(
     r"大道|大街|东路|西路|南路|北路|中路"
-    r"|路(?<![马公道水铁线电套思网土小大主岔歧走一]路)(?![过人途线费况子灯牌面程])"
+    r"|路(?<![马公道水铁线电套思网土小大主岔歧走一完堵挡拦]路)(?![过途线费况子灯牌面程]|人(?!行))"
     r"|街(?<![业行食条满]街)(?![道办坊])"
 )
 _ROAD_NAME = rf"{_NAME_CHAR}{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
@@ -123,9 +125,9 @@ _LINK = re.compile(
     r"(?:的|旁边的?|附近的?|斜?对面的?|[东西南北]{1,2}(?:面|侧|边|角)的?|门口的?|门前的?|前面的?"
     r"|后面的?|边上的?|之间的?|往[东西南北]\d{1,4}米处?的?|[与和及、到至])?"
 )
-_NOT_ROAD = frozenset(
-    {"马路", "道路", "公路", "一路", "半路", "修路", "走路", "挖路", "水泥路", "柏油路"}
-)
+_NOT_ROAD = frozenset({"马路", "道路", "公路", "一路", "半路", "修路", "走路", "挖路"})
+# What a road is paved with names no road (破石板路, 一条泥巴路).
+_PAVING = ("水泥", "柏油", "石板", "泥巴", "泥土", "土", "沙石", "砂石", "碎石", "硬化")
 
 
 @lru_cache(maxsize=8)
@@ -150,7 +152,7 @@ _ACTS = (
     "进行 整治 治理 清理 清除 填埋 堵塞 开挖 拆除 拆掉 扩宽 做好 完成 加快 尽快 加强 恢复 破坏 侵占"
     " 影响 造成 导致 致使 使得 变成 流入 排入 直入 倒入 掉入 渗入 透入 倾倒 结合 靠近 发现 希望"
     " 呼吁 解决 明确 督促 要求 请求 恳请 强烈 而且 并且 然后 甚至 比如 包括 加上 然而 否则 随意"
-    " 直接"
+    " 直接 直流 出入 自己 如今 现如今"
 ).split()
 
 
@@ -255,7 +257,11 @@ def roads(text: str, problems: ProblemWords = NO_PROBLEMS) -> Iterator[tuple[int
         if start is None and over == 2 and text[m.start()] in "东西南北中":
             # 陕西路: 西 is part of the name
             start = name_start(text, m.start() + 1, problems=problems, over=1)
-        if start is None or text[start : m.end()] in _NOT_ROAD:
+        if (
+            start is None
+            or text[start : m.end()] in _NOT_ROAD
+            or text.endswith(_PAVING, start, m.start())
+        ):
             continue
         tail = _ROAD_TAIL.match(text, m.end())
         yield start, tail.end(), 3 if tail.end() > m.end() else 2
@@ -335,7 +341,7 @@ def estate_start(
 # Words that start no landmark's name (今天小区, 孩子学校, 隔壁小区): time, people, deixis.
 _NOT_NAME = re.compile(
     r"(?:今天|明天|昨天|后天|前天|周[一二三四五六日末]|上午|下午|晚上|早上|中午|最近|现在|平时|孩子|儿子|女儿"
-    r"|老家|隔壁|附近|咱们|我们|你们|他们|居民|全区|整个|哪家|这家|那家|每个|各个|一个|农村|城里)+"
+    r"|老家|隔壁|附近|咱们|我们|你们|他们|居民|全区|整个|哪家|这家|那家|每个|各个|一个|农村|城里|老旧)+"
 )
 
 
@@ -373,7 +379,7 @@ _SPOT_END = (
     r"|交界处|交汇处|交叉口|十字路口|路口|尽头|两边|两侧|一侧|侧面|[东西南北]{1,2}(?:侧|面|边|角)|沿岸|岸边"
     r"|河边|桥头|桥下|桥底|一楼|[1-9]楼|架空层|铺面|门面|宿舍区|宿舍|大院|公寓|小区|花园|家园|新村"
     r"|酒店|宾馆|旅馆|酒吧|大厦|广场|市场|超市|公园|学校|中学|小学|幼儿园|医院|工地|项目|工程"
-    r"|店|馆|公交站|车站|站台|天桥|大桥|大楼|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|弄(?![得脏坏乱成])|\d+号|栋|幢)"
+    r"|店|馆|公交站|车站|站台|天桥|大桥|大楼|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|(?<=\d)弄|\d+号|栋|幢)"
 )
 _SPOT_END_AT = re.compile(_SPOT_END)
 _SPOT_CHAR = _cjk_less(_SPOT_STOP, r"a-z\d#-")
@@ -411,7 +417,7 @@ def addresses(
     parts = [*roads(text, problems), *villages(text, problems), *rivers(text, known, problems)]
     if named:
         parts += [*landmarks(text, known, problems), *house_numbers(text, problems)]
-    parts.sort()
+    parts = _cut_overlaps(sorted(parts))
     longest: dict[int, int] = {}
     for a, b, _ in parts:
         longest[a] = max(b, longest.get(a, 0))
@@ -429,6 +435,18 @@ def addresses(
             start = _located_by(text, a, problems)
             a, links = start, links + (start < a)
         yield _units_before(text, a, known, problems), end, 3 if links else rank
+
+
+def _cut_overlaps(parts: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A name starting inside an address part before it starts after that part (江边村|村雁头路
+    -> 雁头路), so the two chain into one address."""
+    out, reach = [], 0
+    for a, b, rank in parts:
+        if a < reach < b - 1:
+            a = reach
+        out.append((a, b, rank))
+        reach = max(reach, b)
+    return sorted(out)
 
 
 # The town, street office or committee an address is in, written right before it:

@@ -259,6 +259,16 @@ def test_place_stops_before_the_problem(clf, text, place):
         ("市民反映:万宁美食园门口占道经营,请处理。", "万宁美食园门口"),
         # 河水 is the river's water: the river is named before it.
         ("白石河水很臭,河面漂着垃圾,望尽快处理。", "白石河"),
+        # 都 of 名都, 时 of 时代, 路 before 人行道 (not 路人).
+        ("市民反映:人民路盛世名都小区对面有工地夜间施工,请处理。", "人民路盛世名都小区对面"),
+        ("时代广场东门每天晚上有人摆摊", "时代广场东门"),
+        ("市民反映:解放路人行道上堆满了共享单车,请处理。", "解放路人行道"),
+        # What a road is paved with, 弄 as a verb, a count (无数次) and a verb (直流) name nothing.
+        ("村里有条破石板路坑坑洼洼,积水严重", None),
+        ("投诉:河道施工把大家门口弄的很乱,工程队不管", "家门口"),
+        ("市民反映:建设大道368弄又被渣土车撒满了泥,请处理。", "建设大道368弄"),
+        ("市民反映:有人投诉了无数次小区门口的垃圾没人清理", "小区门口"),
+        ("附近居民的污水直流青龙河,河面漂着垃圾", "青龙河"),
     ],
 )
 def test_place_names_as_written(clf, text, place):
