@@ -17,7 +17,7 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _STOP = frozenset(
     "在的了是把被从到往向和与跟及或我你他她它们这那哪个有就都还也又说去来看过沿着经对于给让叫"
     "请问找路街道楼条段根座处里外边旁左右门该此其每各某些于因为很称诉走至"
-    "都要会能可已刚将再没不别非几么年月日时次等"
+    "都要会能可已刚将再没不别非几么年月日时次等但"
 )
 # Chars that stop a name only in some words: 进 of 进来/跑进 (not 跃进河), 口 of 门口/路口
 # (not 海口), 号 of 号楼 or after a number (not 海秀一号广场), 道 of 街道/人行道 (not 达道河),
@@ -61,11 +61,13 @@ _LEADING = re.compile(
     r"兰州|太原|石家庄|呼和浩特|乌鲁木齐|银川|西宁|拉萨)+"
 )
 _NAME_MAX = 6
+_SIDE_CHARS = frozenset("上下前后里内外边")
+_SIDE_OF = frozenset("楼门路边街旁河")
 # 和 right before a name, at the start of the text or after a break, a district or a preposition.
 _AND_NAME = re.compile(r"(?:\A|[^\u4e00-\u9fff]|[区市县镇在于到从])和(?=[\u4e00-\u9fff])")
 
 _NUMBERS = (
-    r"(?:\d{1,4}(?:-\d{1,4})?[号弄](?:[和与、及]\d{1,4}号)*(?:院|楼)?"
+    r"(?:\d{1,4}(?:-\d{1,4})?(?:[、,和与及]\d{1,4})*[号弄](?:[和与、及]\d{1,4}号)*(?:院|楼)?"
     r"(?:门前|门口|旁边|附近|对面|路段)?)"
 )
 # Each alternative starts with a literal char (lookbehinds after it): the regex engine then skips
@@ -102,12 +104,14 @@ _LANDMARK_WORDS = (
     " 酒店 宾馆 商场 超市 大桥 天桥 车站 客运站 地铁站 公交站 河道 商业街 剧院 影院 体育馆 图书馆"
     " 博物馆 博物院 驾校 变电站 加油站 停车场 公厕 码头 花苑 大楼 酒吧 步行街 农贸市场"
     " 府 苑 公馆 世家 居委会 村委会 宿舍 大院 美食园 美食城 大排档 菜场 别墅 家属区 派出所 邮局"
-    " 国道 省道"
+    " 国道 省道 园"
 ).split()
 # A site or a gate says little alone (理厂工程): it counts inside an address chain.
 _WEAK_LANDMARKS = frozenset("工地 项目 工程 正门 大门 商铺 铺面 门面 中心".split())
 # Literal words only, no lookaround or group: the regex engine then skips ahead to their first
 # chars instead of trying every position (5x faster on long posts).
+# A 园 after one of these is a plot or a campus, not a named garden (菜园, 果园, 校园).
+_NO_GARDEN = frozenset("菜果校田茶苗")
 _LANDMARK = re.compile("|".join((*_LANDMARK_WORDS, *sorted(_WEAK_LANDMARKS))))
 # A config problem word holding one of these names a place (垃圾站, 绿化带, 马路市场), no problem.
 _PLACE_WORD = re.compile(
@@ -116,7 +120,7 @@ _PLACE_WORD = re.compile(
             *_LANDMARK_WORDS,
             *_WEAK_LANDMARKS,
             *"绿地 绿化 花坛 草坪 草地 围墙 垃圾站 垃圾房 垃圾点 公厕 早市 夜市 菜地 菜园".split(),
-            *"人行道 车位 通道".split(),
+            *"人行道 车位 通道 门外 门口 门前 店外 外面 楼道 楼顶 顶楼 路边 路面 阳台 车库".split(),
         )
     )
 )
@@ -152,7 +156,7 @@ _ACTS = (
     "进行 整治 治理 清理 清除 填埋 堵塞 开挖 拆除 拆掉 扩宽 做好 完成 加快 尽快 加强 恢复 破坏 侵占"
     " 影响 造成 导致 致使 使得 变成 流入 排入 直入 倒入 掉入 渗入 透入 倾倒 结合 靠近 发现 希望"
     " 呼吁 解决 明确 督促 要求 请求 恳请 强烈 而且 并且 然后 甚至 比如 包括 加上 然而 否则 随意"
-    " 直接 直流 出入 自己 如今 现如今"
+    " 直接 直流 出入 自己 如今 现如今 违规 违法 管理 借用"
 ).split()
 
 
@@ -246,6 +250,8 @@ def name_start(
     elif _AND_NAME.match(text, max(0, start - 2), start + 1):
         start -= 1  # 和 starts the name after a district or a preposition: 秀英区和泰路, 在和平路
     start = max(start, end - _NAME_MAX)
+    if text[start : start + 1] in _SIDE_CHARS and text[start - 1 : start] in _SIDE_OF:
+        start += 1  # 楼下|菜园, 边上|浦上支河: the side belongs to the word before
     return start if end - start >= min_len else None
 
 
@@ -379,7 +385,8 @@ _SPOT_END = (
     r"|交界处|交汇处|交叉口|十字路口|路口|尽头|两边|两侧|一侧|侧面|[东西南北]{1,2}(?:侧|面|边|角)|沿岸|岸边"
     r"|河边|桥头|桥下|桥底|一楼|[1-9]楼|架空层|铺面|门面|宿舍区|宿舍|大院|公寓|小区|花园|家园|新村"
     r"|酒店|宾馆|旅馆|酒吧|大厦|广场|市场|超市|公园|学校|中学|小学|幼儿园|医院|工地|项目|工程"
-    r"|店|馆|公交站|车站|站台|天桥|大桥|大楼|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|(?<=\d)弄|\d+号|栋|幢)"
+    r"|店|馆|公交站|车站|站台|天桥|大桥|大楼|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|(?<=\d)弄|\d+号|栋|幢"
+    r"|卖场|主楼|第?[一二三四五六七八九十\d]{1,2}层|银行|祠堂|俱乐部|诊所|居委会|村委会|派出所)"
 )
 _SPOT_END_AT = re.compile(_SPOT_END)
 _SPOT_CHAR = _cjk_less(_SPOT_STOP, r"a-z\d#-")
@@ -397,8 +404,13 @@ def landmarks(
 ) -> Iterator[tuple[int, int, int]]:
     """Named landmarks (a name before 小区, 公园, 工地 ...); configured communities are left out."""
     for m in _LANDMARK.finditer(text):
-        if m.group() == "府" and text[m.start() - 1 : m.start()] == "政":
-            continue  # 政府 is no estate
+        word, before = m.group(), text[m.start() - 1 : m.start()]
+        if (
+            (word == "府" and before == "政")
+            or (word == "园" and before in _NO_GARDEN)
+            or (word == "市场" and text.startswith(("监督", "监管"), m.end()))
+        ):
+            continue  # 政府 is no estate, 菜园 no garden, 市场监督管理局 no market
         start = _landmark_start(text, m.start(), known, problems, m.end() - m.start())
         if start is not None and not known_before(text, m.end(), known):
             yield start, m.end(), 1 if m.group() in _WEAK_LANDMARKS else 2

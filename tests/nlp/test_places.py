@@ -274,3 +274,28 @@ def test_place_stops_before_the_problem(clf, text, place):
 def test_place_names_as_written(clf, text, place):
     """Names holding chars that stop a name elsewhere, units before a village, landmarks."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # A named garden (翠竹园) is a landmark; a vegetable plot (菜园) is not.
+        ("市民反映:翠竹园北门外有人占道经营,请处理。", "翠竹园北门"),
+        ("楼下菜园里有人泼粪,臭死了", None),
+        # An address runs on over what locates inside it: a store, a floor, a bank, a list of
+        # house numbers.
+        (
+            "市民来电反映:人民路8号新华家电大卖场门口乱堆物,请处理。",
+            "人民路8号新华家电大卖场门口",
+        ),
+        (
+            "市民来电反映:华山路东方广场主楼第一层有人使用高音喇叭,请处理。",
+            "华山路东方广场主楼第一层",
+        ),
+        ("市民来电反映:解放西路3、5、7号的路灯坏了,请处理。", "解放西路3、5、7号"),
+        ("市民反映:中山路农业银行门口有人摆摊卖水果", "中山路农业银行门口"),
+    ],
+)
+def test_place_runs_on_over_what_locates(clf, text, place):
+    """Landmarks and the spots inside an address (hotline tickets)."""
+    assert clf.classify(text).place == place
