@@ -29,7 +29,7 @@ _AREA = (
     r"地下室通道|小区主干道|地下车库(?:入口)?|地库(?:出口|入口)?|地下室|车库|地铁站|地铁口|楼梯拐角|楼后头|楼前头"
     rf"|{_COMPASS_ZONE}|商业街|中心花园|中心广场|小区广场|中心景观带|景观带"
     r"|楼道|电梯间|电梯口|电梯里|公告栏|垃圾站|垃圾分类(?:点|亭|投放点)|投放点"
-    rf"|[{_CJK}]{{2}}市场(?!监)|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
+    r"|菜市场|市场|早市|集市|幼儿园|小学|超市|后山|健身器材|老年活动中心|门卫室|公交站"
     rf"|小区外墙|小区围墙|围墙|外墙|小区主路|小区外面|小区后面|小区里面|小区对面|小区旁边|小区(?:的)?(?:草坪|绿地|绿化带)|马路上|马路边|路口|楼顶|顶楼|一楼院子|阳台外面|{_FLOOR}平台"
     r"|地面车位|地面停车场|停车场|人行道|绿化带|草坪|绿地|空地|工地|车棚|楼梯口|楼梯间|广场"
     r"|盲道|马路牙子|马路中间|河边|花坛|阳台上|草地|主干道|公共通道|公共绿地"
@@ -67,6 +67,8 @@ _TAIL = (
 )
 _HEAD = rf"(?P<b>{_BUILDING})|(?P<z>{_ZONE})|(?P<s>{_SIDE})|(?P<g>{_GATE})|(?P<a>{_AREA})"
 _PLACE = re.compile(rf"(?:{_HEAD})(?:{_ZONE}|{_GATE}|{_AREA}|{_REL}|{_TAIL})*(?:上|里|边|下)?")
+# A market named by the two chars before it (农贸市场, 早晚市场), not a market supervision bureau.
+_NAMED_MARKET = re.compile(rf"[{_CJK}]{{2}}市场(?!监)")
 _DROP_PREFIX = re.compile(r"小区(?=[东西南北后正侧]门|[东西南北](?:侧|边|面))")
 _BAD_END = ("的", "那", "这", "在")
 # Heads that alone say little: a message naming a building or gate as well is about that.
@@ -163,8 +165,12 @@ def _candidates(
 ):
     """(start, end, specificity) of every place expression in normalised `text`."""
     titled = "\n" in text
-    for m in _PLACE.finditer(text):
+    end = 0
+    for m in _place_matches(text):
         a, b = m.span()
+        if m.group("a") and a - 2 >= end and _NAMED_MARKET.match(text, a - 2, b):
+            a -= 2
+        end = b
         if _district(text, a):  # 江北区, 渝北区: a district, not a zone of the estate
             if m.group("a"):
                 continue
@@ -206,6 +212,75 @@ def _candidates(
             if m.group() not in seen:  # the first mention of each road
                 seen.add(m.group())
                 yield m.start(), _road_end(text, m.end(), roads), 3
+
+
+def _first_chars(items: list) -> tuple[set[str] | None, bool]:
+    """(chars a match of the parsed regex `items` can start with, or None for any; whether it
+    can match empty), skipping lookarounds."""
+    from re import _constants as c  # the stdlib's own parse of the pattern
+
+    chars: set[str] = set()
+    for op, arg in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is c.IN:
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] < 100:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
+                else:
+                    return None, False
+            return chars, False
+        if op is c.SUBPATTERN:
+            alternatives = [list(arg[-1])]
+        elif op is c.BRANCH:
+            alternatives = [list(b) for b in arg[1]]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            alternatives = [list(arg[2])] if arg[0] else [list(arg[2]), []]
+        else:
+            return None, False
+        empty = False
+        for alt in alternatives:
+            sub, nullable = _first_chars(alt)
+            if sub is None:
+                return None, False
+            chars |= sub
+            empty |= nullable or not alt
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _start_class(pattern: re.Pattern) -> re.Pattern:
+    """A char class of the chars a match of `pattern` can start with."""
+    from re import _parser
+
+    chars, empty = _first_chars(list(_parser.parse(pattern.pattern)))
+    if chars is None or empty:
+        raise ValueError("a place pattern must start with known chars")
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
+
+
+_PLACE_START = _start_class(_PLACE)
+
+
+def _place_matches(text: str):
+    """The matches `_PLACE.finditer` would give, the regex tried only where a place can start:
+    a char-class search skips the rest at C speed (the head alternation has no literal prefix
+    the engine could skip by)."""
+    pos, search, match = 0, _PLACE_START.search, _PLACE.match
+    while (m := search(text, pos)) is not None:
+        found = match(text, m.start())
+        if found and found.end() > found.start():
+            yield found
+            pos = found.end()
+        else:
+            pos = m.start() + 1
 
 
 def _district(text: str, a: int) -> bool:
