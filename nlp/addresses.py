@@ -156,7 +156,7 @@ _ACTS = (
     "进行 整治 治理 清理 清除 填埋 堵塞 开挖 拆除 拆掉 扩宽 做好 完成 加快 尽快 加强 恢复 破坏 侵占"
     " 影响 造成 导致 致使 使得 变成 流入 排入 直入 倒入 掉入 渗入 透入 倾倒 结合 靠近 发现 希望"
     " 呼吁 解决 明确 督促 要求 请求 恳请 强烈 而且 并且 然后 甚至 比如 包括 加上 然而 否则 随意"
-    " 直接 直流 出入 自己 如今 现如今 违规 违法 管理 借用"
+    " 直接 直流 出入 自己 如今 现如今 违规 违法 管理 借用 缓解 做成"
 ).split()
 
 
@@ -356,8 +356,8 @@ def _landmark_start(
 ) -> int | None:
     """Start of a landmark's name ending at `end`, after any time word or configured community."""
     start = name_start(text, end, problems=problems, over=over)
-    if start is None:
-        return None
+    if start is None or _LEADING.fullmatch(text, start, end):
+        return None  # a city alone names no landmark (太仓小区: the city's estates)
     prefix = _NOT_NAME.match(text, start, end)
     if prefix:
         start = prefix.end()
@@ -386,11 +386,13 @@ _SPOT_END = (
     r"|河边|桥头|桥下|桥底|一楼|[1-9]楼|架空层|铺面|门面|宿舍区|宿舍|大院|公寓|小区|花园|家园|新村"
     r"|酒店|宾馆|旅馆|酒吧|大厦|广场|市场|超市|公园|学校|中学|小学|幼儿园|医院|工地|项目|工程"
     r"|店|馆|公交站|车站|站台|天桥|大桥|大楼|公司|停车场|人行道|绿化带|辅道|便道|道路|小道|巷|(?<=\d)弄|\d+号|栋|幢"
-    r"|卖场|主楼|第?[一二三四五六七八九十\d]{1,2}层|银行|祠堂|俱乐部|诊所|居委会|村委会|派出所)"
+    r"|卖场|主楼|第?[一二三四五六七八九十\d]{1,2}层|银行|祠堂|俱乐部|诊所|居委会|村委会|派出所"
+    r"|[这那]一?段(?:马路|路)?|段)"
 )
 _SPOT_END_AT = re.compile(_SPOT_END)
 _SPOT_CHAR = _cjk_less(_SPOT_STOP, r"a-z\d#-")
-_SPOT_RUN = re.compile(_SPOT_CHAR + "{1,20}")
+# 这/那 stop a spot except in its last words: 琴亭河|到十二亭这一段.
+_SPOT_RUN = re.compile(f"(?:{_SPOT_CHAR}|[这那](?=一?段))" + "{1,20}")
 _SPOT = re.compile(_SPOT_CHAR + "{0,20}" + _SPOT_END)
 # A note in brackets right after an address: 大英路(靠近南航天桥处).
 _BRACKETED = re.compile(r"\([^()\n]{1,30}\)")

@@ -299,3 +299,32 @@ def test_place_names_as_written(clf, text, place):
 def test_place_runs_on_over_what_locates(clf, text, place):
     """Landmarks and the spots inside an address (hotline tickets)."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # Landmarks without a building number: parcel lockers, lamp posts, green belts, river
+        # banks, bus stops; a road named alone.
+        ("快递柜前面被电动车堵死了", "快递柜前面"),
+        ("路灯杆上挂了好多横幅", "路灯杆上"),
+        ("5号楼北侧绿化带被挖了种葱", "5号楼北侧绿化带"),
+        ("墨水河岸边天天有人烧垃圾", "墨水河岸边"),
+        ("公交站牌上贴满了小广告", "公交站牌上"),
+        ("春阳路公交站旁边有人摆摊", "春阳路公交站旁边"),
+        ("正阳路被挖开了好几天没人管", "正阳路"),
+        ("长城路修路一个月了还没修好", "长城路"),
+        # What locates after 的 or a determiner: a market, a row of parking spaces, an area.
+        ("北门外的早市天天占道", "北门外的早市"),
+        ("南门那一排车位被人装了地锁", "南门那一排车位"),
+        ("6号楼下面的公共区域堆满了杂物", "6号楼下面的公共区域"),
+        # A stretch between two points ends at 段 or 这一段.
+        ("投诉:清水河到五里桥这一段晚上十一点还在施工,噪音扰民。", "清水河到五里桥这一段"),
+        ("市民反映:幸福路超市门口这段路下雨就积水,请处理。", "幸福路超市门口这段路"),
+        ("市民反映:白沙河红星农场拆迁段有人倾倒建筑垃圾,请处理。", "白沙河红星农场拆迁段"),
+        ("文阳路那段马路被挖开了没人管", "文阳路那段马路"),
+    ],
+)
+def test_place_landmarks_and_stretches(clf, text, place):
+    """Group-message landmarks stay where; stretches of roads and rivers run to their end."""
+    assert clf.classify(text).place == place
