@@ -55,7 +55,7 @@ _ADMIN = re.compile(r".*[省市区县镇乡]")
 # Words that start no place: a report's own verbs (投诉, 位于) and city names written without
 # 市 (苏州太仓景瑞四期 -> 景瑞四期); a place starts at the road, village or estate.
 _LEADING = re.compile(
-    r"(?:投诉|举报|咨询|反映|关于|位于|地处|地址|就在|住在|家住|在|由|"
+    r"(?:电?(?:投诉|举报|咨询|反映|反馈|反应|表示|表扬)|听闻|关于|位于|地处|地址|就在|住在|家住|在|由|"
     r"北京|上海|天津|重庆|广州|深圳|苏州|太仓|昆山|常熟|无锡|南京|杭州|宁波|福州|厦门|海口|三亚|"
     r"青岛|城阳|济南|武汉|成都|长沙|郑州|西安|沈阳|大连|哈尔滨|长春|合肥|南昌|南宁|昆明|贵阳|"
     r"兰州|太原|石家庄|呼和浩特|乌鲁木齐|银川|西宁|拉萨)+"
@@ -150,13 +150,15 @@ def known_at(text: str, start: int, known: frozenset[str]) -> int:
     return next((n for n in _lengths(known) if text[start : start + n] in known), 0)
 
 
-# Verbs that take a place as their object and connectives: grammar, not problems, and never
-# inside a name (呼吁整治|琴亭湖, 施工造成|北园路, 靠近|则徐大道, 大部分污水排入|河道).
-_ACTS = (
+# Verbs that take a place as their object, connectives and time words: grammar, not problems,
+# and never inside a name (呼吁整治|琴亭湖, 施工造成|北园路, 靠近|则徐大道, 放假期间|跃进河).
+_NAME_BREAKS = (
     "进行 整治 治理 清理 清除 填埋 堵塞 开挖 拆除 拆掉 扩宽 做好 完成 加快 尽快 加强 恢复 破坏 侵占"
     " 影响 造成 导致 致使 使得 变成 流入 排入 直入 倒入 掉入 渗入 透入 倾倒 结合 靠近 发现 希望"
     " 呼吁 解决 明确 督促 要求 请求 恳请 强烈 而且 并且 然后 甚至 比如 包括 加上 然而 否则 随意"
-    " 直接 直流 出入 自己 如今 现如今 违规 违法 管理 借用 缓解 做成"
+    " 直接 直流 出入 自己 如今 现如今 违规 违法 管理 借用 缓解 做成 整理 修建 污染"
+    " 上午 下午 晚上 早上 中午 夜里 夜间 凌晨 白天 夏天 冬天 春节 期间 之前 之后 以前 以后 开始"
+    " 目前 现在 最近 每天 天天 平时"
 ).split()
 
 
@@ -169,7 +171,7 @@ class ProblemWords:
 
     def __init__(self, words: Iterable[str] = (), matters: Iterable[str] = ()):
         spots = {w for w in words if _problem(w)}
-        names = {w for w in (*_ACTS, *matters) if _problem(w)} - spots
+        names = {w for w in (*_NAME_BREAKS, *matters) if _problem(w)} - spots
         self._ends_spot = {**dict.fromkeys(names, False), **dict.fromkeys(spots, True)}
         # A word's first two chars: one set lookup skips a position that starts no word.
         self._heads = frozenset(w[:2] for w in self._ends_spot)

@@ -269,6 +269,9 @@ def test_place_stops_before_the_problem(clf, text, place):
         ("市民反映:建设大道368弄又被渣土车撒满了泥,请处理。", "建设大道368弄"),
         ("市民反映:有人投诉了无数次小区门口的垃圾没人清理", "小区门口"),
         ("附近居民的污水直流青龙河,河面漂着垃圾", "青龙河"),
+        # Time words and the operator's report verbs start no name.
+        ("放假期间青龙河又漂满了垃圾,望处理。", "青龙河"),
+        ("市民来电表示南海大道街心广场有人摆摊,请城管核实处理。", "南海大道街心广场"),
     ],
 )
 def test_place_names_as_written(clf, text, place):
