@@ -1,33 +1,124 @@
-"""Finding many literal words in a short text in one pass (indexed by first character)."""
+"""Finding many literal words in a short text in one pass; skipping regexes that cannot match."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from itertools import compress
+from re import _constants as _c  # the stdlib's own parser of a pattern
+from re import _parser
 
 
 class WordIndex:
     """Literal words with payloads; `scan` returns every occurrence in a text."""
 
     def __init__(self, entries: Iterable[tuple[str, object]]):
-        # first char -> [(length, {word: [payloads]})]: one dict lookup per length, not one
-        # startswith per candidate word (some first chars start hundreds of words).
+        # first char -> (the chars second after it, whether it is a word alone,
+        # [(length, {word: [payloads]})]): a position is looked at only when its char starts a
+        # word, and its lengths only when the next char can follow (one position in six).
         tables: dict[str, dict[int, dict[str, list[object]]]] = {}
         for word, payload in entries:
             if word:
                 by_len = tables.setdefault(word[0], {})
                 by_len.setdefault(len(word), {}).setdefault(word, []).append(payload)
-        self._by_first = {ch: sorted(t.items()) for ch, t in tables.items()}
+        self._by_first = {
+            ch: (
+                frozenset(w[1] for n, ws in t.items() if n > 1 for w in ws),
+                1 in t,
+                sorted(t.items()),
+            )
+            for ch, t in tables.items()
+        }
 
     def scan(self, text: str) -> list[tuple[int, str, object]]:
-        """(position, word, payload) of every occurrence, left to right."""
+        """(position, word, payload) of every occurrence, left to right (shorter words first)."""
         out = []
-        by_first = self._by_first
-        for i, ch in enumerate(text):
-            tables = by_first.get(ch)
-            if tables:
-                for length, words in tables:
-                    payloads = words.get(text[i : i + length])
-                    if payloads:
-                        word = text[i : i + length]
-                        out.extend((i, word, p) for p in payloads)
+        firsts = list(map(self._by_first.get, text))
+        for i in compress(range(len(firsts)), firsts):
+            seconds, single, tables = firsts[i]
+            if not single and text[i + 1 : i + 2] not in seconds:
+                continue
+            for length, words in tables:
+                word = text[i : i + length]
+                payloads = words.get(word)
+                if payloads:
+                    out += [(i, word, p) for p in payloads]
         return out
+
+
+class PatternGate:
+    """Regular expressions with payloads, each searched only in texts holding the chars it needs."""
+
+    def __init__(self, entries: Iterable[tuple[re.Pattern, object]]):
+        self.entries = tuple(entries)
+        self._needs = [required_chars(p.pattern) for p, _ in self.entries]
+        self._always = frozenset(i for i, needs in enumerate(self._needs) if not needs)
+        # Each pattern is listed under the chars of its smallest need: the rest is checked after.
+        self._by_char: dict[str, list[int]] = {}
+        for i, needs in enumerate(self._needs):
+            for ch in needs[0] if needs else ():
+                self._by_char.setdefault(ch, []).append(i)
+
+    def candidates(self, text: str) -> list[tuple[re.Pattern, object]]:
+        """The (pattern, payload) entries that may match `text`, in their order."""
+        chars = set(text)
+        ids = set(self._always)
+        for ch in chars.intersection(self._by_char):
+            ids.update(self._by_char[ch])
+        return [self.entries[i] for i in sorted(ids) if meets(self._needs[i], chars)]
+
+
+def required_chars(pattern: str) -> tuple[frozenset[str], ...]:
+    """Char sets a text must meet, one char of each, for `pattern` to match anywhere in it.
+
+    A cheap test run before the search (most patterns need a char most texts lack). Only
+    literals count; anything the analysis does not follow (classes, lookarounds, case folding)
+    requires nothing, so the test never skips a pattern that could match.
+    """
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, TypeError, ValueError):
+        return ()
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+    needs = _sequence_needs(list(parsed))
+    # Smallest sets first: they fail soonest; a few are enough.
+    return tuple(sorted(set(needs), key=lambda s: (len(s), sorted(s))))[:4]
+
+
+def _sequence_needs(items: list) -> list[frozenset[str]]:
+    """Every mandatory item of a sequence adds its needs."""
+    out: list[frozenset[str]] = []
+    for op, arg in items:
+        out += _item_needs(op, arg)
+    return out
+
+
+def _item_needs(op, arg) -> list[frozenset[str]]:
+    """The needs of one parsed item (empty when it needs nothing that is followed here)."""
+    if op is _c.LITERAL:
+        return [frozenset(chr(arg))]
+    if op is _c.IN and all(o is _c.LITERAL for o, _ in arg):
+        return [frozenset(chr(a) for _, a in arg)]
+    if op is _c.SUBPATTERN:
+        _, add_flags, _, body = arg
+        return [] if add_flags & re.IGNORECASE else _sequence_needs(list(body))
+    if op is _c.BRANCH:
+        chosen = []
+        for branch in arg[1]:
+            needs = _sequence_needs(list(branch))
+            if not needs:
+                return []  # a branch that needs nothing: the alternation needs nothing
+            chosen.append(min(needs, key=len))
+        return [frozenset().union(*chosen)]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _sequence_needs(list(arg[2]))
+    return []
+
+
+def meets(needs: tuple[frozenset[str], ...], chars: set[str]) -> bool:
+    """True when `chars` (a text's chars) hold one char of each set of `needs`."""
+    for need in needs:
+        if need.isdisjoint(chars):
+            return False
+    return True
