@@ -100,7 +100,7 @@ class Classifier:
         # Community names become one token and numbers 0, so the model learns neither; of a long
         # text the model reads the head only, so length does not drown the subject.
         masked = [
-            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _DIGITS.sub("0", t)
+            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
             for t in (tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head))
         ]
         model_text = _DIGITS.sub("0", norm.text[:head])
@@ -316,6 +316,13 @@ def _head_tokens(text: str, tokens: list[str], head: int) -> list[str]:
             break
         out.append(tok)
     return out
+
+
+def _fold_digits(token: str) -> str:
+    """`token` with each run of digits as 0 (a number or a punctuation mark: skip the regex)."""
+    if token.isdecimal():
+        return "0"
+    return token if len(token) == 1 else _DIGITS.sub("0", token)
 
 
 def _sigmoid(x: float) -> float:

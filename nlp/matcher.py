@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import compress
+from itertools import chain, compress
 from re import _constants as _c  # the stdlib's own parser of a pattern
 from re import _parser
 
@@ -51,21 +51,29 @@ class PatternGate:
 
     def __init__(self, entries: Iterable[tuple[re.Pattern, object]]):
         self.entries = tuple(entries)
-        self._needs = [required_chars(p.pattern) for p, _ in self.entries]
-        self._always = frozenset(i for i, needs in enumerate(self._needs) if not needs)
-        # Each pattern is listed under the chars of its smallest need: the rest is checked after.
-        self._by_char: dict[str, list[int]] = {}
-        for i, needs in enumerate(self._needs):
-            for ch in needs[0] if needs else ():
-                self._by_char.setdefault(ch, []).append(i)
+        needs = [required_chars(p.pattern) for p, _ in self.entries]
+        self._always = tuple(i for i, n in enumerate(needs) if not n)
+        # A pattern is listed under the chars of its smallest need; the others are checked after.
+        by_char: dict[str, list[int]] = {}
+        for i, n in enumerate(needs):
+            for ch in n[0] if n else ():
+                by_char.setdefault(ch, []).append(i)
+        self._by_char = {ch: tuple(ids) for ch, ids in by_char.items()}
+        self._rest = [n[1:] for n in needs]
 
     def candidates(self, text: str) -> list[tuple[re.Pattern, object]]:
         """The (pattern, payload) entries that may match `text`, in their order."""
         chars = set(text)
-        ids = set(self._always)
-        for ch in chars.intersection(self._by_char):
-            ids.update(self._by_char[ch])
-        return [self.entries[i] for i in sorted(ids) if meets(self._needs[i], chars)]
+        by_char, rest, entries = self._by_char, self._rest, self.entries
+        listed = chain.from_iterable(map(by_char.get, chars & by_char.keys()))
+        out = []
+        for i in sorted({*self._always, *listed}):
+            for need in rest[i]:
+                if need.isdisjoint(chars):
+                    break
+            else:
+                out.append(entries[i])
+        return out
 
 
 def required_chars(pattern: str) -> tuple[frozenset[str], ...]:
@@ -114,11 +122,3 @@ def _item_needs(op, arg) -> list[frozenset[str]]:
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
         return _sequence_needs(list(arg[2]))
     return []
-
-
-def meets(needs: tuple[frozenset[str], ...], chars: set[str]) -> bool:
-    """True when `chars` (a text's chars) hold one char of each set of `needs`."""
-    for need in needs:
-        if need.isdisjoint(chars):
-            return False
-    return True
