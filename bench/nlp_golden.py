@@ -1,7 +1,7 @@
 """Golden output of the classifier, for speed work that must change no result.
 
-Classifies every message of nlp/data/eval/*.jsonl and every real text (NLP_REAL_TEXTS, texts
-only: no label is read) and writes one line per message: intent, category, urgent, place,
+Classifies every message of nlp/data/eval/*.jsonl and every labelled real text (NLP_REAL_TEXTS;
+texts only: no label is read) and writes one line per message: intent, category, urgent, place,
 community, complaint probability (rounded to 1e-9), evidence, ask.
 
 Run:
@@ -33,12 +33,17 @@ def messages() -> list[tuple[str, str]]:
                 if line.strip():
                     out.append((f"{path.stem}:{n}", json.loads(line)["text"]))
     if REAL.exists():
-        from nlp.tools.real_corpus import text_of
+        from nlp.tools.real_corpus import LABELS, text_of
 
+        # Only the labelled corpus of this checkout (ids only are read): the texts file may hold
+        # rows of sets being built elsewhere, which are not to be run.
+        with open(LABELS, encoding="utf-8") as fh:
+            labelled = {json.loads(line)["id"] for line in fh if line.strip()}
         with open(REAL, encoding="utf-8") as fh:
             for line in fh:
                 row = json.loads(line)
-                out.append((f"real:{row['id']}", text_of(row["title"], row["body"])))
+                if row["id"] in labelled:
+                    out.append((f"real:{row['id']}", text_of(row["title"], row["body"])))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
@@ -39,9 +40,8 @@ class Classification:
         return {k: data[k] for k in CONTRACT_FIELDS}
 
 
-@dataclass(frozen=True)
-class _Decision:
-    """Intent-level outcome before the fields are assembled."""
+class _Decision(NamedTuple):
+    """Intent-level outcome before the fields are assembled (a tuple: made once per message)."""
 
     intent: str
     p_complaint: float
@@ -234,14 +234,14 @@ class Classifier:
                 out += [w for w, _ in a.category_hits.get(name[4:], ())][:2]
             elif name[1:] in a.chatter_hits:
                 out += a.chatter_hits[name[1:]][:2]
-            else:
-                hits = {
-                    "#status": a.status_hits,
-                    "#complaint": a.complaint_hits,
-                    "#urgent": a.urgent_hits,
-                    "#question": ["?"],
-                }.get(name, [])
-                out += hits[:2]
+            elif name == "#status":
+                out += a.status_hits[:2]
+            elif name == "#complaint":
+                out += a.complaint_hits[:2]
+            elif name == "#urgent":
+                out += a.urgent_hits[:2]
+            elif name == "#question":
+                out.append("?")
         return list(dict.fromkeys(out))
 
     def _rule_vote(self, a: Analysis) -> float:

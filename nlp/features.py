@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
@@ -35,7 +34,7 @@ class Analysis:
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
 
-    @cached_property
+    @property
     def evidence_score(self) -> float:
         """The best category's keyword score: how much in-scope evidence the text holds."""
         return max(self.category_scores.values(), default=0.0)
@@ -162,7 +161,10 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
         # a closing 感谢 or a cited rule does not veto the problem the subject line names.
         elif (m := regex.search(text if name in _ANYWHERE else head)) and m.group(0):
             pattern_hits.setdefault(name, []).append(m.group(0))
+    named = cues.keys() | pattern_hits.keys()
     for group in lex.cue_groups:
+        if group.name not in named:
+            continue  # no hit: the Analysis defaults (no hits) stand
         found = cues.get(group.name, []) + pattern_hits.get(group.name, [])
         if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
             found = [h for h in found if not _imagined_hit(text, h, ctx)]

@@ -22,9 +22,7 @@ _PUNCT = set(" ,.!?;:'\"()[]{}<>-~、，。！？；：“”‘’（）【】�
 def features(a: Analysis) -> dict[str, float]:
     """Sparse features of an analysed message: tokens and cue flags (the category model's)."""
     feats: dict[str, float] = {"#bias": 1.0}
-    for tok in a.tokens:
-        if tok not in _PUNCT:
-            feats["w:" + tok] = 1.0
+    feats.update(dict.fromkeys(["w:" + tok for tok in a.tokens if tok not in _PUNCT], 1.0))
     feats.update(cue_features(a))
     return feats
 
