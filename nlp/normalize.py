@@ -85,22 +85,6 @@ def _char_table() -> dict[int, str]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _bmp_table() -> str:
-    """`_char_table` as a string indexed by code point, for texts without astral chars: a
-    translation then reads one char per input char instead of a dict lookup that fails for
-    most (CJK) chars."""
-    table = _char_table()
-    return "".join(table.get(code, chr(code)) for code in range(0x10000))
-
-
-def _translate(text: str) -> str:
-    """`text` through `_char_table`."""
-    if text and max(text) <= "\uffff":
-        return text.translate(_bmp_table())
-    return text.translate(_char_table())
-
-
 class _Builder:
     """Mutable text plus span arrays; each pass rewrites regex matches and keeps the spans."""
 
@@ -158,7 +142,7 @@ class Normalizer:
 
     def __call__(self, text: str) -> Normalized:
         """Normalise `text`; see the module docstring."""
-        b = _Builder(_translate(text))
+        b = _Builder(text.translate(_char_table()))
         if "[" in b.text:
             b.sub(_TAG, _blank)
         b.sub(_EMOJI, _blank)
