@@ -60,6 +60,7 @@ class Classifier:
         self.model = load_default_model() if model == PACKAGED else model
         self.roads = tuple(w.lower() for w in lexicon.roads)
         self.known_estates = frozenset(self.communities.surface)
+        self._community_mask = dict.fromkeys(self.communities.surface, COMMUNITY_TOKEN)
         # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
         # Chatter groups that end a complaint without a request or harm word (solved, elsewhere).
         self.verdicts = frozenset(
@@ -99,11 +100,15 @@ class Classifier:
         surface = self.communities.surface
         # Community names become one token and numbers 0, so the model learns neither; of a long
         # text the model reads the head only, so length does not drown the subject.
-        masked = [
-            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
-            for t in (tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head))
-        ]
+        read = tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head)
         model_text = _DIGITS.sub("0", norm.text[:head])
+        if model_text == norm.text[:head]:  # no digits: only names to mask (a C-level map)
+            masked = list(map(self._community_mask.get, read, read))
+        else:
+            masked = [
+                COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
+                for t in read
+            ]
         return norm, tokens, analyse(norm.text, masked, self.lex, model_text, head)
 
     def classify(self, text: str, group: str | None = None) -> Classification:

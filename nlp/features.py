@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
@@ -161,10 +162,9 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
         # a closing 感谢 or a cited rule does not veto the problem the subject line names.
         elif (m := regex.search(text if name in _ANYWHERE else head)) and m.group(0):
             pattern_hits.setdefault(name, []).append(m.group(0))
-    named = cues.keys() | pattern_hits.keys()
-    for group in lex.cue_groups:
-        if group.name not in named:
-            continue  # no hit: the Analysis defaults (no hits) stand
+    # Groups with a hit, in group order (the others leave the Analysis defaults: no hits).
+    named = map(lex.cue_group_indexes.__getitem__, cues.keys() | pattern_hits.keys())
+    for group in map(lex.cue_groups.__getitem__, sorted(chain.from_iterable(named))):
         found = cues.get(group.name, []) + pattern_hits.get(group.name, [])
         if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
             found = [h for h in found if not _imagined_hit(text, h, ctx)]

@@ -199,6 +199,14 @@ class Lexicon:
         return (self.complaint_cues, self.urgent_cues, self.status_cues, *self.chatter_cues)
 
     @cached_property
+    def cue_group_indexes(self) -> dict[str, tuple[int, ...]]:
+        """Cue group name -> the indexes of the groups so called in `cue_groups`."""
+        out: dict[str, tuple[int, ...]] = {}
+        for i, group in enumerate(self.cue_groups):
+            out[group.name] = (*out.get(group.name, ()), i)
+        return out
+
+    @cached_property
     def chatter_weights(self) -> dict[str, float]:
         """Chatter group name -> weight, for the rule score."""
         return {g.name: g.weight for g in self.chatter_cues}
