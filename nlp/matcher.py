@@ -13,21 +13,23 @@ class WordIndex:
     """Literal words with payloads; `scan` returns every occurrence in a text."""
 
     def __init__(self, entries: Iterable[tuple[str, object]]):
-        # first char -> (the chars second after it, whether it is a word alone,
-        # [(length, {word: [payloads]})]): a position is looked at only when its char starts a
-        # word, and its lengths only when the next char can follow (one position in six).
-        tables: dict[str, dict[int, dict[str, list[object]]]] = {}
+        # first char -> (payloads of the char as a word, {second char: ((length, {word:
+        # payloads}), ...)}): a position is looked at only when its char starts a word, and
+        # only the lengths of the words starting with its two chars are tried.
+        singles: dict[str, list[object]] = {}
+        longer: dict[str, dict[str, dict[int, dict[str, list[object]]]]] = {}
         for word, payload in entries:
-            if word:
-                by_len = tables.setdefault(word[0], {})
+            if len(word) == 1:
+                singles.setdefault(word, []).append(payload)
+            elif word:
+                by_len = longer.setdefault(word[0], {}).setdefault(word[1], {})
                 by_len.setdefault(len(word), {}).setdefault(word, []).append(payload)
         self._by_first = {
             ch: (
-                frozenset(w[1] for n, ws in t.items() if n > 1 for w in ws),
-                1 in t,
-                sorted(t.items()),
+                singles.get(ch),
+                {second: tuple(sorted(t.items())) for second, t in longer.get(ch, {}).items()},
             )
-            for ch, t in tables.items()
+            for ch in singles.keys() | longer.keys()
         }
 
     def scan(self, text: str) -> list[tuple[int, str, object]]:
@@ -35,10 +37,10 @@ class WordIndex:
         out = []
         firsts = list(map(self._by_first.get, text))
         for i in compress(range(len(firsts)), firsts):
-            seconds, single, tables = firsts[i]
-            if not single and text[i + 1 : i + 2] not in seconds:
-                continue
-            for length, words in tables:
+            single, by_second = firsts[i]
+            if single:
+                out += [(i, text[i], p) for p in single]
+            for length, words in by_second.get(text[i + 1 : i + 2], ()):
                 word = text[i : i + length]
                 payloads = words.get(word)
                 if payloads:
