@@ -1,11 +1,10 @@
-"""The fast paths (word and pattern scans, char translation) give what the plain ones give."""
+"""The fast paths of the word and pattern scans find what the plain scans find."""
 
 from __future__ import annotations
 
 import re
 
 from nlp.matcher import PatternGate, WordIndex, required_chars
-from nlp.normalize import _char_table, _translate
 from nlp.tools import train
 
 
@@ -70,13 +69,3 @@ def test_gate_keeps_order():
     gate = PatternGate([(re.compile(p), n) for n, p in enumerate(["b+", "a", "x?", "ab"])])
     assert [n for _, n in gate.candidates("ab")] == [0, 1, 2, 3]
     assert [n for _, n in gate.candidates("a")] == [1, 2]
-
-
-def test_translation_by_string_table_matches_the_mapping():
-    """Every char of the BMP, and astral chars (the mapping's own path), translate alike."""
-    table = _char_table()
-    bmp = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
-    for i in range(0, len(bmp), 4096):
-        assert _translate(bmp[i : i + 4096]) == bmp[i : i + 4096].translate(table)
-    astral = "".join(chr(c) for c in sorted(table) if c > 0xFFFF)[:50] + "３号樓"
-    assert astral and _translate(astral) == astral.translate(table)
