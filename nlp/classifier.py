@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from nlp.addresses import ProblemWords
 from nlp.features import Analysis, analyse, head_end
@@ -40,9 +41,8 @@ class Classification:
         return {k: data[k] for k in CONTRACT_FIELDS}
 
 
-@dataclass(frozen=True)
-class _Decision:
-    """Intent-level outcome before the fields are assembled."""
+class _Decision(NamedTuple):
+    """Intent-level outcome before the fields are assembled (a tuple: made once per message)."""
 
     intent: str
     p_complaint: float
@@ -62,6 +62,7 @@ class Classifier:
         self.roads = tuple(w.lower() for w in lexicon.roads)
         self.known_estates = frozenset(self.communities.surface)
         self.problem_words = ProblemWords(lexicon.problem_words, lexicon.out_of_scope_words)
+        self._community_mask = dict.fromkeys(self.communities.surface, COMMUNITY_TOKEN)
         # Chatter groups that do not overrule a standard term (they name a subject, not a verdict).
         # Chatter groups that end a complaint without a request or harm word (solved, elsewhere).
         self.verdicts = frozenset(
@@ -101,11 +102,15 @@ class Classifier:
         surface = self.communities.surface
         # Community names become one token and numbers 0, so the model learns neither; of a long
         # text the model reads the head only, so length does not drown the subject.
-        masked = [
-            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _DIGITS.sub("0", t)
-            for t in (tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head))
-        ]
+        read = tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head)
         model_text = _DIGITS.sub("0", norm.text[:head])
+        if model_text == norm.text[:head]:  # no digits: only names to mask (a C-level map)
+            masked = list(map(self._community_mask.get, read, read))
+        else:
+            masked = [
+                COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
+                for t in read
+            ]
         return norm, tokens, analyse(norm.text, masked, self.lex, model_text, head)
 
     def classify(self, text: str, group: str | None = None) -> Classification:
@@ -237,14 +242,14 @@ class Classifier:
                 out += [w for w, _ in a.category_hits.get(name[4:], ())][:2]
             elif name[1:] in a.chatter_hits:
                 out += a.chatter_hits[name[1:]][:2]
-            else:
-                hits = {
-                    "#status": a.status_hits,
-                    "#complaint": a.complaint_hits,
-                    "#urgent": a.urgent_hits,
-                    "#question": ["?"],
-                }.get(name, [])
-                out += hits[:2]
+            elif name == "#status":
+                out += a.status_hits[:2]
+            elif name == "#complaint":
+                out += a.complaint_hits[:2]
+            elif name == "#urgent":
+                out += a.urgent_hits[:2]
+            elif name == "#question":
+                out.append("?")
         return list(dict.fromkeys(out))
 
     def _rule_vote(self, a: Analysis) -> float:
@@ -319,6 +324,13 @@ def _head_tokens(text: str, tokens: list[str], head: int) -> list[str]:
             break
         out.append(tok)
     return out
+
+
+def _fold_digits(token: str) -> str:
+    """`token` with each run of digits as 0 (a number or a punctuation mark: skip the regex)."""
+    if token.isdecimal():
+        return "0"
+    return token if len(token) == 1 else _DIGITS.sub("0", token)
 
 
 def _sigmoid(x: float) -> float:

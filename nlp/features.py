@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from itertools import chain
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
@@ -35,7 +35,7 @@ class Analysis:
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
 
-    @cached_property
+    @property
     def evidence_score(self) -> float:
         """The best category's keyword score: how much in-scope evidence the text holds."""
         return max(self.category_scores.values(), default=0.0)
@@ -56,10 +56,10 @@ class Analysis:
         return words
 
 
-def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> bool:
-    """True when a negation word ends within `window` chars before position `start`."""
-    left = text[max(0, start - window) : start]
-    return any(n in left for n in negations)
+def negated(text: str, start: int, negation: re.Pattern, window: int) -> bool:
+    """True when a negation word (`negation`: any of them) ends within `window` chars before
+    position `start`."""
+    return negation.search(text, max(0, start - window), start) is not None
 
 
 def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
@@ -71,7 +71,7 @@ def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
 def _imagined(text: str, start: int, end: int, ctx) -> bool:
     """A danger word in a fear, a comparison or a question, not a danger seen now."""
     return (
-        negated(text, start, ctx.hypothetical, ctx.window)
+        negated(text, start, ctx.hypothetical_re, ctx.window)
         or _followed(text, end, ctx.imagined, ctx.window)
         or _asks(text, end, "吗么")
     )
@@ -109,7 +109,6 @@ def analyse(
     """Run every word list of `lex` over the normalised `text` (`head`: see `head_end`)."""
     a = Analysis(text, tokens, model_text or text, head_end=len(text) if head is None else head)
     weights = _collect(a, lex)
-    a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text))]
     a.category_scores = {c: _score(list(w.values())) for c, w in weights.items()}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
@@ -121,48 +120,54 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
 
     Returns category -> keyword -> weight as scored (words after the head weigh less).
     """
+    text = a.text
     ctx = lex.context
-    negations, window, asking = ctx.negations, ctx.window, ctx.asking
+    negation, window, asking = ctx.negation_re, ctx.window, ctx.asking
     again = ctx.again
-    served, earlier = ctx.served, ctx.earlier
+    served, earlier = ctx.served_re, ctx.earlier
     cues: dict[str, list[str]] = {}
     kws: list[tuple[int, int, str, str, float]] = []
     senses: list[tuple[int, int]] = []
-    for pos, word, (kind, name, weight) in lex.index.scan(a.text):
+    for pos, word, (kind, name, weight) in lex.index.scan(text):
         if kind == "kw":
-            if not negated(a.text, pos, negations, window):
+            if not negated(text, pos, negation, window):
                 kws.append((pos, pos + len(word), word, name, weight))
         elif kind == "sense":
             senses.append((pos, pos + len(word)))
         elif kind == "ongoing":
             a.ongoing_hits.append(word)
         elif name == "solved" and (
-            _asks(a.text, pos + len(word), asking) or _asks(a.text, pos + len(word), again)
+            _asks(text, pos + len(word), asking) or _asks(text, pos + len(word), again)
         ):
             continue  # "拆了没" asks whether it is solved, "拆了又盖" says it came back
-        elif name == "notice" and negated(a.text, pos, served, window):
+        elif name == "notice" and negated(text, pos, served, window):
             continue  # "已张贴清理通知": a notice served on the offender, not a notice post
-        elif name == "complaint" and word in earlier and _asks(a.text, pos + len(word), "的过"):
+        elif name == "complaint" and word in earlier and _asks(text, pos + len(word), "的过"):
             continue  # "本月8日上报的": names an earlier report, asks for no action now
-        elif name == "urgent" and _imagined(a.text, pos, pos + len(word), ctx):
+        elif name == "urgent" and _imagined(text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
-    chars = set(a.text)
-    for regex, code, weight, starts in lex.keyword_regexes:
-        if starts and starts.isdisjoint(chars):
-            continue  # no char the pattern can start with: no need to run it
-        m = regex.search(a.text)
-        if m and not negated(a.text, m.start(), negations, window):
-            kws.append((m.start(), m.end(), m.group(), code, weight))
-    head = a.text[: a.head_end]
-    for group in lex.cue_groups:
+    head = text[: a.head_end]
+    pattern_hits: dict[str, list[str]] = {}
+    for regex, (kind, name, weight) in lex.patterns.candidates(text):
+        if kind == "kw":
+            m = regex.search(text)
+            if m and not negated(text, m.start(), negation, window):
+                kws.append((m.start(), m.end(), m.group(), name, weight))
+        elif kind == "ticket":
+            if m := regex.search(text):
+                a.ticket_hits.append(m.group(0))
         # In a long text the chatter verdicts (solved, thanks, notice) count in the head only:
         # a closing 感谢 or a cited rule does not veto the problem the subject line names.
-        where = a.text if group.name in _ANYWHERE else head
-        found = cues.get(group.name, []) + group.pattern_hits(where)
+        elif (m := regex.search(text if name in _ANYWHERE else head)) and m.group(0):
+            pattern_hits.setdefault(name, []).append(m.group(0))
+    # Groups with a hit, in group order (the others leave the Analysis defaults: no hits).
+    named = map(lex.cue_group_indexes.__getitem__, cues.keys() | pattern_hits.keys())
+    for group in map(lex.cue_groups.__getitem__, sorted(chain.from_iterable(named))):
+        found = cues.get(group.name, []) + pattern_hits.get(group.name, [])
         if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
-            found = [h for h in found if not _imagined_hit(a.text, h, ctx)]
+            found = [h for h in found if not _imagined_hit(text, h, ctx)]
         if group is lex.complaint_cues:
             a.complaint_hits = found
         elif group is lex.urgent_cues:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from nlp.matcher import WordIndex
+from nlp.matcher import PatternGate, WordIndex
 from spec.taxonomy import CATEGORY_CODES
 
 # The chatter cue group of out-of-scope government matters (config `nlp.out_of_scope`).
@@ -65,6 +65,21 @@ class Context:
     served: tuple[str, ...]
     earlier: tuple[str, ...]
     tail: float = 0.5
+
+    @cached_property
+    def negation_re(self) -> re.Pattern:
+        """Any of `negations`, to search a window for."""
+        return any_of(self.negations)
+
+    @cached_property
+    def served_re(self) -> re.Pattern:
+        """Any of `served`."""
+        return any_of(self.served)
+
+    @cached_property
+    def hypothetical_re(self) -> re.Pattern:
+        """Any of `hypothetical`."""
+        return any_of(self.hypothetical)
 
 
 @dataclass(frozen=True)
@@ -162,15 +177,20 @@ class Lexicon:
         )
 
     @cached_property
-    def keyword_regexes(self) -> tuple[tuple[re.Pattern, str, float, frozenset[str]], ...]:
-        """Every keyword pattern compiled, with its category, weight and the chars it can start
-        with (empty: any). Searched one by one, and only when the text holds a first char: an
-        alternation of all of them would lose the regex engine's literal prefilters."""
-        return tuple(
-            (re.compile(pattern), code, weight, first_chars(pattern))
+    def patterns(self) -> PatternGate:
+        """Every regular expression a message is searched with, tagged (kind, name, weight):
+        keyword patterns ("kw", category, weight), then ticket numbers ("ticket"), then cue
+        patterns ("cue", group) in group order. Searched one by one, and only in a text holding
+        the chars they need: an alternation of all of them would lose the regex engine's
+        literal prefilters."""
+        entries: list[tuple[re.Pattern, tuple[str, str, float]]] = [
+            (re.compile(pattern), ("kw", code, weight))
             for code, patterns in self.keyword_patterns.items()
             for pattern, weight in patterns.items()
-        )
+        ]
+        entries += [(p, ("ticket", "", 0.0)) for p in self.ticket_patterns]
+        entries += [(p, ("cue", g.name, g.weight)) for g in self.cue_groups for p in g.patterns]
+        return PatternGate(entries)
 
     @cached_property
     def context(self) -> Context:
@@ -194,6 +214,14 @@ class Lexicon:
         return (self.complaint_cues, self.urgent_cues, self.status_cues, *self.chatter_cues)
 
     @cached_property
+    def cue_group_indexes(self) -> dict[str, tuple[int, ...]]:
+        """Cue group name -> the indexes of the groups so called in `cue_groups`."""
+        out: dict[str, tuple[int, ...]] = {}
+        for i, group in enumerate(self.cue_groups):
+            out[group.name] = (*out.get(group.name, ()), i)
+        return out
+
+    @cached_property
     def chatter_weights(self) -> dict[str, float]:
         """Chatter group name -> weight, for the rule score."""
         return {g.name: g.weight for g in self.chatter_cues}
@@ -203,32 +231,9 @@ class Lexicon:
         return self.settings.get(key, default)
 
 
-def first_chars(pattern: str) -> frozenset[str]:
-    """The chars a match of `pattern` must start with, or an empty set when it is not known."""
-    from re import _constants as c  # the stdlib's own parser of the pattern
-    from re import _parser
-
-    def first(items) -> set[str] | None:
-        if not items:
-            return None
-        op, arg = items[0]
-        if op is c.LITERAL:
-            return {chr(arg)}
-        if op is c.IN and all(o is c.LITERAL for o, _ in arg):
-            return {chr(a) for _, a in arg}
-        if op is c.SUBPATTERN:
-            return first(list(arg[-1]))
-        if op is c.BRANCH:
-            sets = [first(list(b)) for b in arg[1]]
-            return None if any(x is None for x in sets) else set().union(*sets)
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-            return first(list(arg[2]))
-        return None
-
-    try:
-        return frozenset(first(list(_parser.parse(pattern))) or ())
-    except (re.error, TypeError, ValueError):
-        return frozenset()
+def any_of(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern matching any of `words` (never matching when there are none)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
 
 
 def _categories(

@@ -1,33 +1,126 @@
-"""Finding many literal words in a short text in one pass (indexed by first character)."""
+"""Finding many literal words in a short text in one pass; skipping regexes that cannot match."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from itertools import chain, compress
+from re import _constants as _c  # the stdlib's own parser of a pattern
+from re import _parser
 
 
 class WordIndex:
     """Literal words with payloads; `scan` returns every occurrence in a text."""
 
     def __init__(self, entries: Iterable[tuple[str, object]]):
-        # first char -> [(length, {word: [payloads]})]: one dict lookup per length, not one
-        # startswith per candidate word (some first chars start hundreds of words).
-        tables: dict[str, dict[int, dict[str, list[object]]]] = {}
+        # first char -> (payloads of the char as a word, {second char: ((length, {word:
+        # payloads}), ...)}): a position is looked at only when its char starts a word, and
+        # only the lengths of the words starting with its two chars are tried.
+        singles: dict[str, list[object]] = {}
+        longer: dict[str, dict[str, dict[int, dict[str, list[object]]]]] = {}
         for word, payload in entries:
-            if word:
-                by_len = tables.setdefault(word[0], {})
+            if len(word) == 1:
+                singles.setdefault(word, []).append(payload)
+            elif word:
+                by_len = longer.setdefault(word[0], {}).setdefault(word[1], {})
                 by_len.setdefault(len(word), {}).setdefault(word, []).append(payload)
-        self._by_first = {ch: sorted(t.items()) for ch, t in tables.items()}
+        self._by_first = {
+            ch: (
+                singles.get(ch),
+                {second: tuple(sorted(t.items())) for second, t in longer.get(ch, {}).items()},
+            )
+            for ch in singles.keys() | longer.keys()
+        }
 
     def scan(self, text: str) -> list[tuple[int, str, object]]:
-        """(position, word, payload) of every occurrence, left to right."""
+        """(position, word, payload) of every occurrence, left to right (shorter words first)."""
         out = []
-        by_first = self._by_first
-        for i, ch in enumerate(text):
-            tables = by_first.get(ch)
-            if tables:
-                for length, words in tables:
-                    payloads = words.get(text[i : i + length])
-                    if payloads:
-                        word = text[i : i + length]
-                        out.extend((i, word, p) for p in payloads)
+        firsts = list(map(self._by_first.get, text))
+        for i in compress(range(len(firsts)), firsts):
+            single, by_second = firsts[i]
+            if single:
+                out += [(i, text[i], p) for p in single]
+            for length, words in by_second.get(text[i + 1 : i + 2], ()):
+                word = text[i : i + length]
+                payloads = words.get(word)
+                if payloads:
+                    out += [(i, word, p) for p in payloads]
         return out
+
+
+class PatternGate:
+    """Regular expressions with payloads, each searched only in texts holding the chars it needs."""
+
+    def __init__(self, entries: Iterable[tuple[re.Pattern, object]]):
+        self.entries = tuple(entries)
+        needs = [required_chars(p.pattern) for p, _ in self.entries]
+        self._always = tuple(i for i, n in enumerate(needs) if not n)
+        # A pattern is listed under the chars of its smallest need; the others are checked after.
+        by_char: dict[str, list[int]] = {}
+        for i, n in enumerate(needs):
+            for ch in n[0] if n else ():
+                by_char.setdefault(ch, []).append(i)
+        self._by_char = {ch: tuple(ids) for ch, ids in by_char.items()}
+        self._rest = [n[1:] for n in needs]
+
+    def candidates(self, text: str) -> list[tuple[re.Pattern, object]]:
+        """The (pattern, payload) entries that may match `text`, in their order."""
+        chars = set(text)
+        by_char, rest, entries = self._by_char, self._rest, self.entries
+        listed = chain.from_iterable(map(by_char.get, chars & by_char.keys()))
+        out = []
+        for i in sorted({*self._always, *listed}):
+            for need in rest[i]:
+                if need.isdisjoint(chars):
+                    break
+            else:
+                out.append(entries[i])
+        return out
+
+
+def required_chars(pattern: str) -> tuple[frozenset[str], ...]:
+    """Char sets a text must meet, one char of each, for `pattern` to match anywhere in it.
+
+    A cheap test run before the search (most patterns need a char most texts lack). Only
+    literals count; anything the analysis does not follow (classes, lookarounds, case folding)
+    requires nothing, so the test never skips a pattern that could match.
+    """
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, TypeError, ValueError):
+        return ()
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+    needs = _sequence_needs(list(parsed))
+    # Smallest sets first: they fail soonest; a few are enough.
+    return tuple(sorted(set(needs), key=lambda s: (len(s), sorted(s))))[:4]
+
+
+def _sequence_needs(items: list) -> list[frozenset[str]]:
+    """Every mandatory item of a sequence adds its needs."""
+    out: list[frozenset[str]] = []
+    for op, arg in items:
+        out += _item_needs(op, arg)
+    return out
+
+
+def _item_needs(op, arg) -> list[frozenset[str]]:
+    """The needs of one parsed item (empty when it needs nothing that is followed here)."""
+    if op is _c.LITERAL:
+        return [frozenset(chr(arg))]
+    if op is _c.IN and all(o is _c.LITERAL for o, _ in arg):
+        return [frozenset(chr(a) for _, a in arg)]
+    if op is _c.SUBPATTERN:
+        _, add_flags, _, body = arg
+        return [] if add_flags & re.IGNORECASE else _sequence_needs(list(body))
+    if op is _c.BRANCH:
+        chosen = []
+        for branch in arg[1]:
+            needs = _sequence_needs(list(branch))
+            if not needs:
+                return []  # a branch that needs nothing: the alternation needs nothing
+            chosen.append(min(needs, key=len))
+        return [frozenset().union(*chosen)]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _sequence_needs(list(arg[2]))
+    return []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from itertools import repeat
+from operator import add, mul
 from pathlib import Path
 
 from nlp.features import Analysis
@@ -22,9 +24,7 @@ _PUNCT = set(" ,.!?;:'\"()[]{}<>-~、，。！？；：“”‘’（）【】�
 def features(a: Analysis) -> dict[str, float]:
     """Sparse features of an analysed message: tokens and cue flags (the category model's)."""
     feats: dict[str, float] = {"#bias": 1.0}
-    for tok in a.tokens:
-        if tok not in _PUNCT:
-            feats["w:" + tok] = 1.0
+    feats.update(dict.fromkeys(["w:" + tok for tok in a.tokens if tok not in _PUNCT], 1.0))
     feats.update(cue_features(a))
     return feats
 
@@ -75,12 +75,12 @@ class LinearModel:
         keys = [f for f, v in feats.items() if v == 1.0]
         keys += ones
         rows = list(filter(None, map(get, keys)))  # C-level lookups; columns summed below
+        s = list(map(sum, zip(*rows, strict=False))) if rows else [0.0] * len(self.classes)
+        # Weighted features after the indicators, as sum() would add them: the same floats.
         for f, v in feats.items():
             if v != 1.0 and (w := get(f)) is not None:
-                rows.append(tuple(x * v for x in w))
-        if not rows:
-            return [0.0] * len(self.classes)
-        return list(map(sum, zip(*rows, strict=False)))
+                s = list(map(add, s, map(mul, w, repeat(v))))
+        return s
 
     def proba(
         self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None, ones=()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,8 +41,8 @@ class Normalized:
 
     text: str
     original: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def original_span(self, i: int, j: int) -> str:
         """The substring of the original text that chars [i, j) of the normalised text come from."""
@@ -90,8 +90,9 @@ class _Builder:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = list(range(len(text)))
-        self.ends = list(range(1, len(text) + 1))
+        # Each char its own span until a pass replaces something (most messages: none does).
+        self.starts: Sequence[int] = range(len(text))
+        self.ends: Sequence[int] = range(1, len(text) + 1)
 
     def sub(self, pattern: re.Pattern, repl: Callable[[re.Match], str]) -> None:
         """Replace every match by repl(match); new chars map to the span of the whole match."""
@@ -113,6 +114,10 @@ class _Builder:
         starts += self.starts[pos:]
         ends += self.ends[pos:]
         self.text, self.starts, self.ends = "".join(out), starts, ends
+
+
+def _blank(m: re.Match) -> str:
+    return " "
 
 
 def _building(m: re.Match) -> str:
@@ -138,11 +143,13 @@ class Normalizer:
     def __call__(self, text: str) -> Normalized:
         """Normalise `text`; see the module docstring."""
         b = _Builder(text.translate(_char_table()))
-        b.sub(_TAG, lambda m: " ")
-        b.sub(_EMOJI, lambda m: " ")
-        if self._bot_re is not None:
-            b.sub(self._bot_re, lambda m: " ")
-        b.sub(_MENTION, lambda m: " ")
+        if "[" in b.text:
+            b.sub(_TAG, _blank)
+        b.sub(_EMOJI, _blank)
+        if "@" in b.text:
+            if self._bot_re is not None:
+                b.sub(self._bot_re, _blank)
+            b.sub(_MENTION, _blank)
         # A line break survives (a board post's subject line ends there); other blanks fold.
         b.sub(_SPACES, lambda m: "\n" if "\n" in m.group() else " ")
         b.sub(_REPEAT_PUNCT, lambda m: m.group(1))
@@ -153,8 +160,10 @@ class Normalizer:
         return Normalized(b.text.strip(), text, *self._strip_spans(b))
 
     @staticmethod
-    def _strip_spans(b: _Builder) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """Spans matching b.text.strip()."""
+    def _strip_spans(b: _Builder) -> tuple[Sequence[int], Sequence[int]]:
+        """Spans matching b.text.strip() (ranges while no pass replaced anything)."""
         lead = len(b.text) - len(b.text.lstrip())
         n = len(b.text.strip())
+        if isinstance(b.starts, range):
+            return b.starts[lead : lead + n], b.ends[lead : lead + n]
         return tuple(b.starts[lead : lead + n]), tuple(b.ends[lead : lead + n])

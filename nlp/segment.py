@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +22,7 @@ CACHE_FILE = "jieba.cache"
 # Fixed (not max-with-dictionary) so both backends hold the same frequencies: parity over speed-ups.
 USER_WORD_FREQ = 2000
 BACKENDS = ("auto", "rjieba", "jieba")
+_SPACE = re.compile(r"\s")  # the chars str.isspace is true of
 
 
 def _import_jieba():
@@ -84,4 +86,7 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """Tokens of `text`, whitespace dropped."""
-        return [t for t in self._cut(text) if not t.isspace()]
+        tokens = self._cut(text)
+        if _SPACE.search(text) is None:
+            return tokens
+        return [t for t in tokens if not t.isspace()]
