@@ -68,6 +68,8 @@ class Classifier:
         self.soft_chatter = frozenset(
             lexicon.setting("soft_chatter", ("non_urban", "out_of_scope"))
         )
+        # Chatter groups that decide alone (a department reporting back on a ticket).
+        self.decisive = frozenset(lexicon.setting("decisive_chatter", ()) or ())
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
@@ -135,8 +137,9 @@ class Classifier:
             return self._decide_by_rules(a)
         p_intent, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
         intent, runner = sorted(p_intent, key=p_intent.get, reverse=True)[:2]
-        if a.ticket_hits:  # a ticket number is asked about, whatever the model thinks
-            intent, runner = "status_query", intent
+        forced = self._forced(a)
+        if forced:  # a ticket asked about, or a report back: whatever the model thinks
+            intent, runner = forced, intent if intent != forced else runner
         elif intent == "status_query" and not a.status_hits:
             # A status query refers to an earlier report; with no such word it is something else.
             intent, runner = runner, intent
@@ -172,7 +175,7 @@ class Classifier:
         cue beside words saying the problem goes on (多次反映, 至今未解决), makes a complaint
         unless a chatter cue says otherwise.
         """
-        if a.ticket_hits:
+        if self._forced(a):
             return intent, runner
         score = a.evidence_score
         strong = score >= self.strong_evidence or bool(a.standard_hits)
@@ -201,6 +204,12 @@ class Classifier:
         if a.standard_hits and not a.out_of_scope:
             return "complaint", intent
         return intent, runner
+
+    def _forced(self, a: Analysis) -> str | None:
+        """Chatter for a report back (交警来电反馈), a status query for a ticket in the head."""
+        if self.decisive.intersection(a.chatter_hits):
+            return "chatter"
+        return "status_query" if a.ticket_hits else None
 
     def _board_post(self, a: Analysis, intent: str, runner: str, strong: bool) -> tuple[str, str]:
         """A long post the model did not call a complaint: its subject line decides.

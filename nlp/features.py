@@ -109,7 +109,9 @@ def analyse(
     """Run every word list of `lex` over the normalised `text` (`head`: see `head_end`)."""
     a = Analysis(text, tokens, model_text or text, head_end=len(text) if head is None else head)
     weights = _collect(a, lex)
-    a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text))]
+    # A ticket number asks about that ticket only in the head: in the body of a hotline record it
+    # is the reference of an official answer the citizen quotes before reporting again.
+    a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text, 0, a.head_end))]
     a.category_scores = {c: _score(list(w.values())) for c, w in weights.items()}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
@@ -146,6 +148,8 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "本月8日上报的": names an earlier report, asks for no action now
         elif name == "urgent" and _imagined(a.text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
+        elif name == OUT_OF_SCOPE and _followed(a.text, pos + len(word), ctx.landmark, 1):
+            continue  # "小学门口", "医院旁": a landmark that locates the problem, not the subject
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
     chars = set(a.text)

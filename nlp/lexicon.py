@@ -65,6 +65,7 @@ class Context:
     served: tuple[str, ...]
     earlier: tuple[str, ...]
     tail: float = 0.5
+    landmark: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class Lexicon:
             served=tuple(get("notice_served", ()) or ()),
             earlier=tuple(get("earlier_report_words", ()) or ()),
             tail=float(get("tail_weight", 0.5)),
+            landmark=tuple(get("landmark_after", ()) or ()),
         )
 
     @cached_property
