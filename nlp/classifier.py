@@ -70,6 +70,9 @@ class Classifier:
         )
         # Chatter groups that decide alone (a department reporting back on a ticket).
         self.decisive = frozenset(lexicon.setting("decisive_chatter", ()) or ())
+        self.decisive_unless_ticket = frozenset(
+            lexicon.setting("decisive_unless_ticket", ()) or ()
+        )
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
@@ -206,10 +209,13 @@ class Classifier:
         return intent, runner
 
     def _forced(self, a: Analysis) -> str | None:
-        """Chatter for a report back (交警来电反馈), a status query for a ticket in the head."""
+        """Chatter for a report back (交警来电反馈), a status query for a ticket in the head,
+        chatter for a consultation (市民来电咨询) about no ticket."""
         if self.decisive.intersection(a.chatter_hits):
             return "chatter"
-        return "status_query" if a.ticket_hits else None
+        if a.ticket_hits:
+            return "status_query"
+        return "chatter" if self.decisive_unless_ticket.intersection(a.chatter_hits) else None
 
     def _board_post(self, a: Analysis, intent: str, runner: str, strong: bool) -> tuple[str, str]:
         """A long post the model did not call a complaint: its subject line decides.
