@@ -82,6 +82,7 @@ class Classifier:
         self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
         self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
         self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
+        self.standard_min_p = float(lexicon.setting("standard_term_min_probability", 0.0))
         self.long_chars = int(lexicon.setting("long_message_chars", 120))
         self.head_min = int(lexicon.setting("head_min_chars", 30))
         self.ask_band = (
@@ -150,7 +151,7 @@ class Classifier:
             intent, runner = runner, intent  # unsure: the bot asks (see `ask`) rather than files
         p_complaint = p_intent["complaint"]
         modelled = intent
-        intent, runner = self._in_scope(a, intent, runner)
+        intent, runner = self._in_scope(a, intent, runner, p_complaint)
         weak = 0 < a.evidence_score < self.sure_evidence
         if weak and (intent == "complaint" or modelled == "complaint" == runner):
             # Only weak in-scope words (好像有人在搭东西): ask the sender rather than file or drop.
@@ -170,7 +171,9 @@ class Classifier:
             evidence += self._readable(a, names)[:3]
         return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
 
-    def _in_scope(self, a: Analysis, intent: str, runner: str) -> tuple[str, str]:
+    def _in_scope(
+        self, a: Analysis, intent: str, runner: str, p_complaint: float = 1.0
+    ) -> tuple[str, str]:
         """The model weighs, the evidence decides: no in-scope words, no complaint.
 
         A complaint needs a keyword score of `min_evidence`; an out-of-scope matter (a bank, a
@@ -204,7 +207,7 @@ class Classifier:
             # 多次反映, 至今未解决: the problem goes on, so this reports it anew.
             return ("complaint", intent) if a.ongoing_hits else (intent, runner)
         # A standard term with no chatter cue and no question: a report, however it is worded.
-        if a.standard_hits and not a.out_of_scope:
+        if a.standard_hits and not a.out_of_scope and p_complaint >= self.standard_min_p:
             return "complaint", intent
         return intent, runner
 

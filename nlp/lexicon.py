@@ -66,6 +66,7 @@ class Context:
     earlier: tuple[str, ...]
     tail: float = 0.5
     landmark: tuple[str, ...] = ()
+    negatable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ class Lexicon:
             earlier=tuple(get("earlier_report_words", ()) or ()),
             tail=float(get("tail_weight", 0.5)),
             landmark=tuple(get("landmark_after", ()) or ()),
+            negatable=frozenset(get("negatable_cues", ()) or ()),
         )
 
     @cached_property
