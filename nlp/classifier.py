@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
-from nlp.model import IntentCategoryModel, load_default_model
+from nlp.model import IntentCategoryModel, intent_features, load_default_model
 from nlp.normalize import Normalized, Normalizer
 from nlp.places import CommunityFinder, canonical_place, find_place
 from nlp.segment import Segmenter
@@ -70,9 +70,7 @@ class Classifier:
         )
         # Chatter groups that decide alone (a department reporting back on a ticket).
         self.decisive = frozenset(lexicon.setting("decisive_chatter", ()) or ())
-        self.decisive_unless_ticket = frozenset(
-            lexicon.setting("decisive_unless_ticket", ()) or ()
-        )
+        self.decisive_unless_ticket = frozenset(lexicon.setting("decisive_unless_ticket", ()) or ())
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
@@ -81,6 +79,7 @@ class Classifier:
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
         self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
         self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
+        self.body_evidence = float(lexicon.setting("body_out_of_scope_evidence", 2.0))
         self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
         self.standard_min_p = float(lexicon.setting("standard_term_min_probability", 0.0))
         self.long_chars = int(lexicon.setting("long_message_chars", 120))
@@ -159,7 +158,9 @@ class Classifier:
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
             a.ticket_hits
-            + self._readable(a, self.model.intent_model.explain(feats, intent, runner, n=8))[:5]
+            + self._readable(
+                a, self.model.intent_model.explain(intent_features(a, feats), intent, runner, n=8)
+            )[:5]
         )
         category = None
         if intent == "complaint":
@@ -186,7 +187,7 @@ class Classifier:
         score = a.evidence_score
         strong = score >= self.strong_evidence or bool(a.standard_hits)
         if intent == "complaint":
-            if score < self.min_evidence or (a.out_of_scope and not strong):
+            if score < self.min_evidence or self._off_subject(a, strong):
                 return "chatter", intent
             if len(a.status_hits) >= 2 and not (a.complaint_hits or a.ongoing_hits):
                 # It asks about an earlier report and reports nothing anew.
@@ -211,6 +212,13 @@ class Classifier:
             return "complaint", intent
         return intent, runner
 
+    def _off_subject(self, a: Analysis, strong: bool) -> bool:
+        """An out-of-scope subject without strong in-scope evidence; one named only after the head
+        of a long post needs less (`body_out_of_scope_evidence`): it may be a side remark."""
+        if a.out_of_scope:
+            return not strong
+        return a.body_out_of_scope and a.evidence_score < self.body_evidence
+
     def _forced(self, a: Analysis) -> str | None:
         """Chatter for a report back (交警来电反馈), a status query for a ticket in the head,
         chatter for a consultation (市民来电咨询) about no ticket."""
@@ -230,8 +238,12 @@ class Classifier:
         """
         if intent == "status_query" and (len(a.status_hits) < 2 or a.out_of_scope):
             intent, runner = "chatter", intent
-        if self.verdicts.intersection(a.chatter_hits) or intent == "status_query":
+        if intent == "status_query":
             return intent, runner
+        if self.verdicts.intersection(a.chatter_hits) and not a.ongoing_hits:
+            return intent, runner  # solved, elsewhere: unless it came back (卷土重来, 至今)
+        if self._off_subject(a, strong):
+            return intent, runner  # 电动车被偷: a police matter however often the title names it
         if a.title_score >= self.strong_evidence or (a.standard_hits and strong):
             return "complaint", intent
         return intent, runner
@@ -245,6 +257,8 @@ class Classifier:
         """Feature names as words a reader can check: cue flags become the words that fired."""
         out: list[str] = []
         for name in names:
+            if name.startswith(("bw:", "b#")):
+                name = name[1:]  # a board post's own copy of the feature
             if name.startswith("w:"):
                 if name[2:] not in self.stopwords:
                     out.append(name[2:])

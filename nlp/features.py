@@ -8,8 +8,9 @@ from functools import cached_property
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
-# Cue groups read in the whole of a long text; chatter verdicts are read in its head only.
-_ANYWHERE = frozenset({"complaint", "urgent", "status", OUT_OF_SCOPE})
+# Cue groups read in the whole of a long text; chatter verdicts and out-of-scope subjects are
+# read in its head only (a post about a 违建 that mentions the 物业费 on the way is about the 违建).
+_ANYWHERE = frozenset({"complaint", "urgent", "status"})
 # Sentence ends in normalised text (full-width punctuation is half-width there; 。 stays).
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 
@@ -34,6 +35,7 @@ class Analysis:
     standard_hits: list[tuple[str, str]] = field(default_factory=list)  # (term, category)
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
+    body_out_of_scope: bool = False  # an out-of-scope word after the head of a long text
 
     @cached_property
     def evidence_score(self) -> float:
@@ -56,10 +58,25 @@ class Analysis:
         return words
 
 
-def negated(text: str, start: int, negations: tuple[str, ...], window: int) -> bool:
-    """True when a negation word ends within `window` chars before position `start`."""
-    left = text[max(0, start - window) : start]
-    return any(n in left for n in negations)
+def negated(
+    text: str, start: int, negations: tuple[str, ...], window: int, exceptions: tuple[str, ...] = ()
+) -> bool:
+    """True when a negation word ends within `window` chars before position `start`.
+
+    A negation char inside one of `exceptions` (别墅, 特别, 没收) negates nothing.
+    """
+    lo = max(0, start - window)
+    if not any(n in text[lo:start] for n in negations):
+        return False
+    if exceptions:
+        # Exception words may straddle the window's edges: mask them in a slightly wider slice.
+        wide = max(0, lo - 2)
+        seg = text[wide : start + 2]
+        for e in exceptions:
+            if e in seg:
+                seg = seg.replace(e, "\0" * len(e))
+        return any(n in seg[lo - wide : start - wide] for n in negations)
+    return True
 
 
 def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
@@ -111,7 +128,9 @@ def analyse(
     weights = _collect(a, lex)
     # A ticket number asks about that ticket only in the head: in the body of a hotline record it
     # is the reference of an official answer the citizen quotes before reporting again.
-    a.ticket_hits = [m.group(0) for p in lex.ticket_patterns if (m := p.search(text, 0, a.head_end))]
+    a.ticket_hits = [
+        m.group(0) for p in lex.ticket_patterns if (m := p.search(text, 0, a.head_end))
+    ]
     a.category_scores = {c: _score(list(w.values())) for c, w in weights.items()}
     a.status_score = lex.status_cues.weight * min(len(a.status_hits), 2)
     a.rule_score = _rule_score(a, lex)
@@ -125,6 +144,7 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
     """
     ctx = lex.context
     negations, window, asking = ctx.negations, ctx.window, ctx.asking
+    not_negations = ctx.not_negations
     again = ctx.again
     served, earlier = ctx.served, ctx.earlier
     cues: dict[str, list[str]] = {}
@@ -132,7 +152,7 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
     senses: list[tuple[int, int]] = []
     for pos, word, (kind, name, weight) in lex.index.scan(a.text):
         if kind == "kw":
-            if not negated(a.text, pos, negations, window):
+            if not negated(a.text, pos, negations, window, not_negations):
                 kws.append((pos, pos + len(word), word, name, weight))
         elif kind == "sense":
             senses.append((pos, pos + len(word)))
@@ -148,18 +168,20 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "本月8日上报的": names an earlier report, asks for no action now
         elif name == "urgent" and _imagined(a.text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
-        elif name in ctx.negatable and negated(a.text, pos, negations, window):
+        elif name in ctx.negatable and negated(a.text, pos, negations, window, not_negations):
             continue  # "没人认领": no one claimed it, so it is still there
         elif name == OUT_OF_SCOPE and _followed(a.text, pos + len(word), ctx.landmark, 1):
             continue  # "小学门口", "医院旁": a landmark that locates the problem, not the subject
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
+        elif name == OUT_OF_SCOPE:
+            a.body_out_of_scope = True
     chars = set(a.text)
     for regex, code, weight, starts in lex.keyword_regexes:
         if starts and starts.isdisjoint(chars):
             continue  # no char the pattern can start with: no need to run it
         m = regex.search(a.text)
-        if m and not negated(a.text, m.start(), negations, window):
+        if m and not negated(a.text, m.start(), negations, window, not_negations):
             kws.append((m.start(), m.end(), m.group(), code, weight))
     head = a.text[: a.head_end]
     for group in lex.cue_groups:
@@ -167,6 +189,8 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
         # a closing 感谢 or a cited rule does not veto the problem the subject line names.
         where = a.text if group.name in _ANYWHERE else head
         found = cues.get(group.name, []) + group.pattern_hits(where)
+        if group.name == OUT_OF_SCOPE and not a.body_out_of_scope and where is not a.text:
+            a.body_out_of_scope = bool(group.pattern_hits(a.text[a.head_end :]))
         if group is lex.urgent_cues:  # patterns too: "万一狗咬人怎么办" is a fear
             found = [h for h in found if not _imagined_hit(a.text, h, ctx)]
         if group is lex.complaint_cues:
@@ -189,7 +213,7 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
     tail = lex.context.tail
     weights: dict[str, dict[str, float]] = {}
     title_end = a.text.find("\n")  # a board post's subject line ends there (-1: no title)
-    in_title: dict[str, list[float]] = {}
+    in_title: dict[str, dict[str, float]] = {}
     longer = _covered(kws, senses) if senses or len(kws) > 1 else ()
     for i, (start, end, word, code, weight) in enumerate(kws):
         if i in longer:
@@ -200,11 +224,11 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
             if word in lex.standard_terms:
                 a.standard_hits.append((word, code))
         scored = weight if start < a.head_end else weight * tail
-        if end <= title_end:
-            in_title.setdefault(code, []).append(weight)
+        if end <= title_end and word not in in_title.setdefault(code, {}):
+            in_title[code][word] = weight  # each word once: a title repeating 电动车 is no stronger
         cat = weights.setdefault(code, {})
         cat[word] = max(cat.get(word, 0.0), scored)
-    a.title_score = max((_score(w) for w in in_title.values()), default=0.0)
+    a.title_score = max((_score(list(w.values())) for w in in_title.values()), default=0.0)
     return weights
 
 

@@ -67,6 +67,7 @@ class Context:
     tail: float = 0.5
     landmark: tuple[str, ...] = ()
     negatable: frozenset[str] = frozenset()
+    not_negations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class Lexicon:
             tail=float(get("tail_weight", 0.5)),
             landmark=tuple(get("landmark_after", ()) or ()),
             negatable=frozenset(get("negatable_cues", ()) or ()),
+            not_negations=tuple(get("not_negations", ()) or ()),
         )
 
     @cached_property
