@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "nlp" / "data" / "eval"
 REAL = Path(os.environ.get("NLP_REAL_TEXTS", ROOT / "var" / "real" / "texts.jsonl"))
 # Sources with development rows: their differences are counted, never printed.
-HIDDEN = ("cq12345", "tc_hanshan")
+HIDDEN = ("cq12345", "tc_hanshan", "wh_liuyan")
 
 
 def messages() -> list[tuple[str, str]]:

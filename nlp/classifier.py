@@ -10,7 +10,7 @@ from typing import NamedTuple
 from nlp.addresses import ProblemWords
 from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
-from nlp.model import IntentCategoryModel, load_default_model
+from nlp.model import IntentCategoryModel, intent_features, load_default_model
 from nlp.normalize import Normalized, Normalizer
 from nlp.places import CommunityFinder, canonical_place, find_place
 from nlp.segment import Segmenter
@@ -71,6 +71,9 @@ class Classifier:
         self.soft_chatter = frozenset(
             lexicon.setting("soft_chatter", ("non_urban", "out_of_scope"))
         )
+        # Chatter groups that decide alone (a department reporting back on a ticket).
+        self.decisive = frozenset(lexicon.setting("decisive_chatter", ()) or ())
+        self.decisive_unless_ticket = frozenset(lexicon.setting("decisive_unless_ticket", ()) or ())
         self.stopwords = frozenset(lexicon.stopwords)
         self.min_complaint = float(lexicon.setting("complaint_min_probability", 0.6))
         self.threshold = float(lexicon.setting("complaint_threshold", 2.0))
@@ -79,7 +82,9 @@ class Classifier:
         self.model_weight = float(lexicon.setting("category_model_weight", 2.0))
         self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
         self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
+        self.body_evidence = float(lexicon.setting("body_out_of_scope_evidence", 2.0))
         self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
+        self.standard_min_p = float(lexicon.setting("standard_term_min_probability", 0.0))
         self.long_chars = int(lexicon.setting("long_message_chars", 120))
         self.head_min = int(lexicon.setting("head_min_chars", 30))
         self.ask_band = (
@@ -143,8 +148,9 @@ class Classifier:
             return self._decide_by_rules(a)
         p_intent, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
         intent, runner = sorted(p_intent, key=p_intent.get, reverse=True)[:2]
-        if a.ticket_hits:  # a ticket number is asked about, whatever the model thinks
-            intent, runner = "status_query", intent
+        forced = self._forced(a)
+        if forced:  # a ticket asked about, or a report back: whatever the model thinks
+            intent, runner = forced, intent if intent != forced else runner
         elif intent == "status_query" and not a.status_hits:
             # A status query refers to an earlier report; with no such word it is something else.
             intent, runner = runner, intent
@@ -152,7 +158,7 @@ class Classifier:
             intent, runner = runner, intent  # unsure: the bot asks (see `ask`) rather than files
         p_complaint = p_intent["complaint"]
         modelled = intent
-        intent, runner = self._in_scope(a, intent, runner)
+        intent, runner = self._in_scope(a, intent, runner, p_complaint)
         weak = 0 < a.evidence_score < self.sure_evidence
         if weak and (intent == "complaint" or modelled == "complaint" == runner):
             # Only weak in-scope words (好像有人在搭东西): ask the sender rather than file or drop.
@@ -160,7 +166,9 @@ class Classifier:
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
             a.ticket_hits
-            + self._readable(a, self.model.intent_model.explain(feats, intent, runner, n=8))[:5]
+            + self._readable(
+                a, self.model.intent_model.explain(intent_features(a, feats), intent, runner, n=8)
+            )[:5]
         )
         category = None
         if intent == "complaint":
@@ -172,7 +180,9 @@ class Classifier:
             evidence += self._readable(a, names)[:3]
         return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
 
-    def _in_scope(self, a: Analysis, intent: str, runner: str) -> tuple[str, str]:
+    def _in_scope(
+        self, a: Analysis, intent: str, runner: str, p_complaint: float = 1.0
+    ) -> tuple[str, str]:
         """The model weighs, the evidence decides: no in-scope words, no complaint.
 
         A complaint needs a keyword score of `min_evidence`; an out-of-scope matter (a bank, a
@@ -180,12 +190,12 @@ class Classifier:
         cue beside words saying the problem goes on (多次反映, 至今未解决), makes a complaint
         unless a chatter cue says otherwise.
         """
-        if a.ticket_hits:
+        if self._forced(a):
             return intent, runner
         score = a.evidence_score
         strong = score >= self.strong_evidence or bool(a.standard_hits)
         if intent == "complaint":
-            if score < self.min_evidence or (a.out_of_scope and not strong):
+            if score < self.min_evidence or self._off_subject(a, strong):
                 return "chatter", intent
             if len(a.status_hits) >= 2 and not (a.complaint_hits or a.ongoing_hits):
                 # It asks about an earlier report and reports nothing anew.
@@ -206,9 +216,25 @@ class Classifier:
             # 多次反映, 至今未解决: the problem goes on, so this reports it anew.
             return ("complaint", intent) if a.ongoing_hits else (intent, runner)
         # A standard term with no chatter cue and no question: a report, however it is worded.
-        if a.standard_hits and not a.out_of_scope:
+        if a.standard_hits and not a.out_of_scope and p_complaint >= self.standard_min_p:
             return "complaint", intent
         return intent, runner
+
+    def _off_subject(self, a: Analysis, strong: bool) -> bool:
+        """An out-of-scope subject without strong in-scope evidence; one named only after the head
+        of a long post needs less (`body_out_of_scope_evidence`): it may be a side remark."""
+        if a.out_of_scope:
+            return not strong
+        return a.body_out_of_scope and a.evidence_score < self.body_evidence
+
+    def _forced(self, a: Analysis) -> str | None:
+        """Chatter for a report back (交警来电反馈), a status query for a ticket in the head,
+        chatter for a consultation (市民来电咨询) about no ticket."""
+        if self.decisive.intersection(a.chatter_hits):
+            return "chatter"
+        if a.ticket_hits:
+            return "status_query"
+        return "chatter" if self.decisive_unless_ticket.intersection(a.chatter_hits) else None
 
     def _board_post(self, a: Analysis, intent: str, runner: str, strong: bool) -> tuple[str, str]:
         """A long post the model did not call a complaint: its subject line decides.
@@ -220,8 +246,12 @@ class Classifier:
         """
         if intent == "status_query" and (len(a.status_hits) < 2 or a.out_of_scope):
             intent, runner = "chatter", intent
-        if self.verdicts.intersection(a.chatter_hits) or intent == "status_query":
+        if intent == "status_query":
             return intent, runner
+        if self.verdicts.intersection(a.chatter_hits) and not a.ongoing_hits:
+            return intent, runner  # solved, elsewhere: unless it came back (卷土重来, 至今)
+        if self._off_subject(a, strong):
+            return intent, runner  # 电动车被偷: a police matter however often the title names it
         if a.title_score >= self.strong_evidence or (a.standard_hits and strong):
             return "complaint", intent
         return intent, runner
@@ -235,6 +265,8 @@ class Classifier:
         """Feature names as words a reader can check: cue flags become the words that fired."""
         out: list[str] = []
         for name in names:
+            if name.startswith(("bw:", "b#")):
+                name = name[1:]  # a board post's own copy of the feature
             if name.startswith("w:"):
                 if name[2:] not in self.stopwords:
                     out.append(name[2:])

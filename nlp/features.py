@@ -8,8 +8,9 @@ from itertools import chain
 
 from nlp.lexicon import OUT_OF_SCOPE, Lexicon
 
-# Cue groups read in the whole of a long text; chatter verdicts are read in its head only.
-_ANYWHERE = frozenset({"complaint", "urgent", "status", OUT_OF_SCOPE})
+# Cue groups read in the whole of a long text; chatter verdicts and out-of-scope subjects are
+# read in its head only (a post about a 违建 that mentions the 物业费 on the way is about the 违建).
+_ANYWHERE = frozenset({"complaint", "urgent", "status"})
 # Sentence ends in normalised text (full-width punctuation is half-width there; 。 stays).
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 
@@ -34,6 +35,7 @@ class Analysis:
     standard_hits: list[tuple[str, str]] = field(default_factory=list)  # (term, category)
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
+    body_out_of_scope: bool = False  # an out-of-scope word after the head of a long text
 
     @property
     def evidence_score(self) -> float:
@@ -56,10 +58,24 @@ class Analysis:
         return words
 
 
-def negated(text: str, start: int, negation: re.Pattern, window: int) -> bool:
+def negated(
+    text: str, start: int, negation: re.Pattern, window: int, exceptions: tuple[str, ...] = ()
+) -> bool:
     """True when a negation word (`negation`: any of them) ends within `window` chars before
-    position `start`."""
-    return negation.search(text, max(0, start - window), start) is not None
+    position `start`. A negation char inside one of `exceptions` (别墅, 特别, 没收) negates nothing.
+    """
+    lo = max(0, start - window)
+    if negation.search(text, lo, start) is None:
+        return False
+    if exceptions:
+        # Exception words may straddle the window's edges: mask them in a slightly wider slice.
+        wide = max(0, lo - 2)
+        seg = text[wide : start + 2]
+        for e in exceptions:
+            if e in seg:
+                seg = seg.replace(e, "\0" * len(e))
+        return negation.search(seg, lo - wide, start - wide) is not None
+    return True
 
 
 def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
@@ -123,6 +139,7 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
     text = a.text
     ctx = lex.context
     negation, window, asking = ctx.negation_re, ctx.window, ctx.asking
+    not_negations = ctx.not_negations
     again = ctx.again
     served, earlier = ctx.served_re, ctx.earlier
     cues: dict[str, list[str]] = {}
@@ -130,7 +147,7 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
     senses: list[tuple[int, int]] = []
     for pos, word, (kind, name, weight) in lex.index.scan(text):
         if kind == "kw":
-            if not negated(text, pos, negation, window):
+            if not negated(text, pos, negation, window, not_negations):
                 kws.append((pos, pos + len(word), word, name, weight))
         elif kind == "sense":
             senses.append((pos, pos + len(word)))
@@ -146,22 +163,33 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "本月8日上报的": names an earlier report, asks for no action now
         elif name == "urgent" and _imagined(text, pos, pos + len(word), ctx):
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
+        elif name in ctx.negatable and negated(text, pos, negation, window, not_negations):
+            continue  # "没人认领": no one claimed it, so it is still there
+        elif name == OUT_OF_SCOPE and _followed(a.text, pos + len(word), ctx.landmark, 1):
+            continue  # "小学门口", "医院旁": a landmark that locates the problem, not the subject
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
+        elif name == OUT_OF_SCOPE:
+            a.body_out_of_scope = True
     head = text[: a.head_end]
     pattern_hits: dict[str, list[str]] = {}
     for regex, (kind, name, weight) in lex.patterns.candidates(text):
         if kind == "kw":
             m = regex.search(text)
-            if m and not negated(text, m.start(), negation, window):
+            if m and not negated(text, m.start(), negation, window, not_negations):
                 kws.append((m.start(), m.end(), m.group(), name, weight))
         elif kind == "ticket":
-            if m := regex.search(text):
+            # A ticket number asks about that ticket only in the head: in the body of a hotline
+            # record it is the reference of an official answer quoted before reporting again.
+            if m := regex.search(text, 0, a.head_end):
                 a.ticket_hits.append(m.group(0))
         # In a long text the chatter verdicts (solved, thanks, notice) count in the head only:
         # a closing 感谢 or a cited rule does not veto the problem the subject line names.
-        elif (m := regex.search(text if name in _ANYWHERE else head)) and m.group(0):
-            pattern_hits.setdefault(name, []).append(m.group(0))
+        else:
+            if (m := regex.search(text if name in _ANYWHERE else head)) and m.group(0):
+                pattern_hits.setdefault(name, []).append(m.group(0))
+            if name == OUT_OF_SCOPE and a.head_end < len(text) and regex.search(text[a.head_end :]):
+                a.body_out_of_scope = True  # an out-of-scope subject after the head
     # Groups with a hit, in group order (the others leave the Analysis defaults: no hits).
     named = map(lex.cue_group_indexes.__getitem__, cues.keys() | pattern_hits.keys())
     for group in map(lex.cue_groups.__getitem__, sorted(chain.from_iterable(named))):
@@ -188,7 +216,7 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
     tail = lex.context.tail
     weights: dict[str, dict[str, float]] = {}
     title_end = a.text.find("\n")  # a board post's subject line ends there (-1: no title)
-    in_title: dict[str, list[float]] = {}
+    in_title: dict[str, dict[str, float]] = {}
     longer = _covered(kws, senses) if senses or len(kws) > 1 else ()
     for i, (start, end, word, code, weight) in enumerate(kws):
         if i in longer:
@@ -199,11 +227,11 @@ def _keywords(a: Analysis, lex: Lexicon, kws: list, senses: list) -> dict[str, d
             if word in lex.standard_terms:
                 a.standard_hits.append((word, code))
         scored = weight if start < a.head_end else weight * tail
-        if end <= title_end:
-            in_title.setdefault(code, []).append(weight)
+        if end <= title_end and word not in in_title.setdefault(code, {}):
+            in_title[code][word] = weight  # each word once: a title repeating 电动车 is no stronger
         cat = weights.setdefault(code, {})
         cat[word] = max(cat.get(word, 0.0), scored)
-    a.title_score = max((_score(w) for w in in_title.values()), default=0.0)
+    a.title_score = max((_score(list(w.values())) for w in in_title.values()), default=0.0)
     return weights
 
 

@@ -65,6 +65,9 @@ class Context:
     served: tuple[str, ...]
     earlier: tuple[str, ...]
     tail: float = 0.5
+    landmark: tuple[str, ...] = ()
+    negatable: frozenset[str] = frozenset()
+    not_negations: tuple[str, ...] = ()
 
     @cached_property
     def negation_re(self) -> re.Pattern:
@@ -206,6 +209,9 @@ class Lexicon:
             served=tuple(get("notice_served", ()) or ()),
             earlier=tuple(get("earlier_report_words", ()) or ()),
             tail=float(get("tail_weight", 0.5)),
+            landmark=tuple(get("landmark_after", ()) or ()),
+            negatable=frozenset(get("negatable_cues", ()) or ()),
+            not_negations=tuple(get("not_negations", ()) or ()),
         )
 
     @cached_property

@@ -29,6 +29,15 @@ def features(a: Analysis) -> dict[str, float]:
     return feats
 
 
+def intent_features(a: Analysis, feats: dict[str, float]) -> dict[str, float]:
+    """The intent model's features: a board post or hotline record (a long or titled text) also
+    gets its own copy of each, so what is particular to long posts is learnt by the copies and
+    their prose does not shift the weights that short group messages are read with."""
+    if a.head_end < len(a.text) or "\n" in a.text:
+        return {**feats, **{"b" + k: v for k, v in feats.items()}}
+    return feats
+
+
 def bigrams(a: Analysis) -> list[str]:
     """Character bigrams of the digit-folded text: intent features robust to odd segmentation."""
     text = a.model_text
@@ -130,7 +139,7 @@ class IntentCategoryModel:
     def predict(self, a: Analysis, intent_bias: Mapping[str, float] | None = None) -> tuple:
         """(intent probabilities, features); the intent model also sees character bigrams."""
         feats = features(a)
-        return self.intent_model.proba(feats, intent_bias, bigrams(a)), feats
+        return self.intent_model.proba(intent_features(a, feats), intent_bias, bigrams(a)), feats
 
     def category(self, feats: Mapping[str, float]) -> dict[str, float]:
         """Category probabilities (asked only for complaints)."""

@@ -22,7 +22,14 @@ import yaml
 
 from nlp import lexicon_from_file
 from nlp.classifier import Classifier
-from nlp.model import MODEL_PATH, IntentCategoryModel, LinearModel, bigrams, features
+from nlp.model import (
+    MODEL_PATH,
+    IntentCategoryModel,
+    LinearModel,
+    bigrams,
+    features,
+    intent_features,
+)
 from nlp.tools import real_corpus
 from nlp.tools.fingerprint import fingerprint_parts
 from spec.taxonomy import INTENTS
@@ -172,7 +179,10 @@ def fit(clf: Classifier, rows: Sequence[dict]) -> IntentCategoryModel:
     """Intent model on all rows, category model on complaints; features through `clf`."""
     analyses = [clf.analyse(r["text"])[2] for r in rows]
     feats = [features(a) for a in analyses]
-    full = [{**f, **dict.fromkeys(bigrams(a), 1.0)} for f, a in zip(feats, analyses, strict=True)]
+    full = [
+        {**intent_features(a, f), **dict.fromkeys(bigrams(a), 1.0)}
+        for f, a in zip(feats, analyses, strict=True)
+    ]
     weights = [REAL_WEIGHT if is_real(r) else 1.0 for r in rows]
     intent = train_softmax(full, [r["intent"] for r in rows], INTENTS, weights)
     pairs = [

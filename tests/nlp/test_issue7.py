@@ -66,3 +66,62 @@ def test_no_category_without_a_keyword(clf: Classifier):
     """The category of a complaint is one some keyword of the message names."""
     c = clf.classify("楼道里堆满了纸箱子和破家具，谁家的赶紧搬走")
     assert c.category == "clutter" and "纸箱" in " ".join(c.evidence)
+
+
+# Board and hotline families of the precision round (messages written for these tests).
+BOARD_CASES = [
+    # An out-of-scope word as a landmark locates the problem; as the subject it gates.
+    ("春阳路小学门口每天早上有人占道摆摊卖早点", "complaint", "street_vending"),
+    ("小学的学费又涨了，希望有关部门管一管", "chatter", None),
+    # Police and traffic matters are not ours, however often the title names an e-bike.
+    ("关于电动车被偷的问题\n市民来电反映：其停在正阳路的电动车昨晚被偷走，请公安局核实处理。", "chatter", None),
+    ("关于咨询电动车上牌需要哪些材料的问题\n市民来电咨询：电动车上牌需要哪些材料。", "chatter", None),
+    # A department reporting back on a ticket is chatter; a citizen asking about one a status query.
+    (
+        "交警来电反馈：工单号20240301123456《关于春阳路有车堵路的问题》工单处理情况。",
+        "chatter",
+        None,
+    ),
+    (
+        "市民来电咨询：工单号20240301123456《关于春阳路占道经营的问题》工单处理情况。",
+        "status_query",
+        None,
+    ),
+    # A ticket quoted deep in a hotline record does not make the renewed report a status query.
+    (
+        "关于春阳路占道经营的问题\n市民来电反映：春阳路菜市场门口每天早上六点到九点都有十几个流动摊贩"
+        "占道经营，卖菜卖水果，行人和车辆都过不去，请城管部门核实处理。城管局答复：已安排中队前往现场处理"
+        "（政府工单号：20240301123456）。市民再次来电反映：摊贩至今仍在占道经营，没有任何改变。",
+        "complaint",
+        "street_vending",
+    ),
+    # A patrol log that says the problem is solved is chatter.
+    ("共享单车乱停放\n春阳路人行道上共享单车乱停乱放，已现场整改。", "chatter", None),
+    # A negation char inside another word negates nothing; a negated verdict is no verdict.
+    ("滨河花园小区好几栋别墅有违建，还在继续加盖", "complaint", "illegal_construction"),
+    ("小区里来了条大黑狗，一直没人认领，见人就叫", "complaint", None),
+    # Black water is for the water bureau; rubbish floating in the river is ours.
+    ("墨水河这段河水又黑又臭，希望有关部门管一管", "chatter", None),
+    ("墨水河河面上漂着很多生活垃圾，没人打捞", "complaint", "garbage"),
+    # Land taken for a wall is illegal construction.
+    ("村里有人占用集体土地砌围墙，越砌越长", "complaint", "illegal_construction"),
+]
+
+
+@pytest.mark.parametrize("text, intent, category", BOARD_CASES)
+def test_board_and_hotline_families(clf: Classifier, text, intent, category):
+    """Landmarks, police matters, report-backs, tickets, patrol logs, negations, rivers, land."""
+    c = clf.classify(text)
+    assert c.intent == intent, c.evidence
+    if category:
+        assert c.category == category, c.evidence
+
+
+def test_a_side_remark_out_of_scope_does_not_gate_a_post(clf: Classifier):
+    """A post whose subject is a 违建 stays a complaint when its body mentions the 物业费."""
+    post = (
+        "关于幸福家园小区顶楼私自搭建阳光房的问题\n尊敬的领导：幸福家园小区5号楼顶楼住户私自搭建阳光房，"
+        "已经占用了公共平台，邻居们多次向物业反映都没有结果。物业只知道收物业费，对这种行为不管不问，"
+        "我们希望有关部门尽快核实，依法拆除，还大家一个安全的楼顶。"
+    )
+    assert clf.classify(post).intent == "complaint"
