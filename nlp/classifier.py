@@ -83,6 +83,7 @@ class Classifier:
         self.min_evidence = float(lexicon.setting("min_evidence", 1.5))
         self.strong_evidence = float(lexicon.setting("strong_evidence", 3.0))
         self.body_evidence = float(lexicon.setting("body_out_of_scope_evidence", 2.0))
+        self.asking_words = tuple(lexicon.setting("status_asking_words", ()) or ())
         self.sure_evidence = float(lexicon.setting("sure_evidence", 1.5))
         self.standard_min_p = float(lexicon.setting("standard_term_min_probability", 0.0))
         self.long_chars = int(lexicon.setting("long_message_chars", 120))
@@ -213,8 +214,10 @@ class Classifier:
         if decisive or "?" in a.text[: a.head_end] or score < self.min_evidence:
             return intent, runner
         if intent == "status_query":
-            # 多次反映, 至今未解决: the problem goes on, so this reports it anew.
-            return ("complaint", intent) if a.ongoing_hits else (intent, runner)
+            # 多次反映, 至今未解决: the problem goes on, so this reports it anew; unless it asks why
+            # nothing happened (怎么一直没人来, 到底还处理不处理): that asks after the report.
+            asks = any(w in a.text for w in self.asking_words)
+            return ("complaint", intent) if a.ongoing_hits and not asks else (intent, runner)
         # A standard term with no chatter cue and no question: a report, however it is worded.
         if a.standard_hits and not a.out_of_scope and p_complaint >= self.standard_min_p:
             return "complaint", intent
