@@ -74,8 +74,16 @@ BOARD_CASES = [
     ("春阳路小学门口每天早上有人占道摆摊卖早点", "complaint", "street_vending"),
     ("小学的学费又涨了，希望有关部门管一管", "chatter", None),
     # Police and traffic matters are not ours, however often the title names an e-bike.
-    ("关于电动车被偷的问题\n市民来电反映：其停在正阳路的电动车昨晚被偷走，请公安局核实处理。", "chatter", None),
-    ("关于咨询电动车上牌需要哪些材料的问题\n市民来电咨询：电动车上牌需要哪些材料。", "chatter", None),
+    (
+        "关于电动车被偷的问题\n市民来电反映：其停在正阳路的电动车昨晚被偷走，请公安局核实处理。",
+        "chatter",
+        None,
+    ),
+    (
+        "关于咨询电动车上牌需要哪些材料的问题\n市民来电咨询：电动车上牌需要哪些材料。",
+        "chatter",
+        None,
+    ),
     # A department reporting back on a ticket is chatter; a citizen asking about one a status query.
     (
         "交警来电反馈：工单号20240301123456《关于春阳路有车堵路的问题》工单处理情况。",
