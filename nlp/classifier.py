@@ -10,7 +10,7 @@ from typing import NamedTuple
 from nlp.addresses import ProblemWords
 from nlp.features import Analysis, analyse, head_end
 from nlp.lexicon import Lexicon
-from nlp.model import IntentCategoryModel, intent_features, load_default_model
+from nlp.model import IntentCategoryModel, load_default_model
 from nlp.normalize import Normalized, Normalizer
 from nlp.places import CommunityFinder, canonical_place, find_place
 from nlp.segment import Segmenter
@@ -147,7 +147,7 @@ class Classifier:
         """Intent, complaint probability, category and evidence: model if trained, else rules."""
         if self.model is None:
             return self._decide_by_rules(a)
-        p_intent, feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
+        p_intent, feats, intent_feats = self.model.predict(a, {"complaint": self._rule_vote(a)})
         intent, runner = sorted(p_intent, key=p_intent.get, reverse=True)[:2]
         forced = self._forced(a)
         if forced:  # a ticket asked about, or a report back: whatever the model thinks
@@ -167,9 +167,9 @@ class Classifier:
         # Evidence from words and cues only: bigrams carry weight but explain nothing.
         evidence = (
             a.ticket_hits
-            + self._readable(
-                a, self.model.intent_model.explain(intent_features(a, feats), intent, runner, n=8)
-            )[:5]
+            + self._readable(a, self.model.intent_model.explain(intent_feats, intent, runner, n=8))[
+                :5
+            ]
         )
         category = None
         if intent == "complaint":
@@ -182,7 +182,7 @@ class Classifier:
         return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
 
     def _in_scope(
-        self, a: Analysis, intent: str, runner: str, p_complaint: float = 1.0
+        self, a: Analysis, intent: str, runner: str, p_complaint: float
     ) -> tuple[str, str]:
         """The model weighs, the evidence decides: no in-scope words, no complaint.
 

@@ -165,7 +165,7 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "万一着火", "着火了怎么办", "跟着火了似的", "着火了吗": no danger seen
         elif name in ctx.negatable and negated(text, pos, negation, window, not_negations):
             continue  # "没人认领": no one claimed it, so it is still there
-        elif name == OUT_OF_SCOPE and _followed(a.text, pos + len(word), ctx.landmark, 1):
+        elif name == OUT_OF_SCOPE and _followed(text, pos + len(word), ctx.landmark, 1):
             continue  # "小学门口", "医院旁": a landmark that locates the problem, not the subject
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)

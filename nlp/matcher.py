@@ -1,4 +1,5 @@
-"""Finding many literal words in a short text in one pass; skipping regexes that cannot match."""
+"""Finding many literal words in a short text in one pass; skipping regexes that cannot match
+(the analysis of a pattern by the stdlib's own parser lives here, once)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,53 @@ def _item_needs(op, arg) -> list[frozenset[str]]:
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
         return _sequence_needs(list(arg[2]))
     return []
+
+
+def _start_chars(items: list) -> tuple[set[str] | None, bool]:
+    """(chars a match of the parsed regex `items` can start with, or None for any; whether it
+    can match empty), skipping lookarounds."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue
+        if op is _c.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is _c.IN:
+            for kind, value in arg:
+                if kind is _c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is _c.RANGE and value[1] - value[0] < 100:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif kind is _c.CATEGORY and value is _c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
+                else:
+                    return None, False
+            return chars, False
+        if op is _c.SUBPATTERN:
+            alternatives = [list(arg[-1])]
+        elif op is _c.BRANCH:
+            alternatives = [list(b) for b in arg[1]]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            alternatives = [list(arg[2])] if arg[0] else [list(arg[2]), []]
+        else:
+            return None, False
+        empty = False
+        for alt in alternatives:
+            sub, nullable = _start_chars(alt)
+            if sub is None:
+                return None, False
+            chars |= sub
+            empty |= nullable or not alt
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def start_class(pattern: re.Pattern) -> re.Pattern:
+    """A char class of the chars a match of `pattern` can start with: searching it finds the
+    places worth trying `pattern.match` at (`required_chars` above asks the other question:
+    which chars a text must hold for a match anywhere)."""
+    chars, empty = _start_chars(list(_parser.parse(pattern.pattern)))
+    if chars is None or empty:
+        raise ValueError(f"a match of {pattern.pattern[:40]!r}… must start with known chars")
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")

@@ -137,9 +137,12 @@ class IntentCategoryModel:
         self.category_model = category
 
     def predict(self, a: Analysis, intent_bias: Mapping[str, float] | None = None) -> tuple:
-        """(intent probabilities, features); the intent model also sees character bigrams."""
+        """(intent probabilities, category features, intent features); the intent model also
+        sees character bigrams. Both feature sets are returned so explaining and the category
+        model reuse them."""
         feats = features(a)
-        return self.intent_model.proba(intent_features(a, feats), intent_bias, bigrams(a)), feats
+        intent_feats = intent_features(a, feats)
+        return self.intent_model.proba(intent_feats, intent_bias, bigrams(a)), feats, intent_feats
 
     def category(self, feats: Mapping[str, float]) -> dict[str, float]:
         """Category probabilities (asked only for complaints)."""

@@ -9,6 +9,7 @@ from itertools import accumulate
 
 from nlp.addresses import NO_PROBLEMS, ProblemWords, addresses, estate_start, spots_end
 from nlp.lexicon import Community
+from nlp.matcher import start_class
 from nlp.normalize import Normalized
 
 _CJK = "\u4e00-\u9fff"
@@ -214,59 +215,7 @@ def _candidates(
                 yield m.start(), _road_end(text, m.end(), roads), 3
 
 
-def _first_chars(items: list) -> tuple[set[str] | None, bool]:
-    """(chars a match of the parsed regex `items` can start with, or None for any; whether it
-    can match empty), skipping lookarounds."""
-    from re import _constants as c  # the stdlib's own parse of the pattern
-
-    chars: set[str] = set()
-    for op, arg in items:
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            continue
-        if op is c.LITERAL:
-            return chars | {chr(arg)}, False
-        if op is c.IN:
-            for kind, value in arg:
-                if kind is c.LITERAL:
-                    chars.add(chr(value))
-                elif kind is c.RANGE and value[1] - value[0] < 100:
-                    chars.update(map(chr, range(value[0], value[1] + 1)))
-                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                    chars.update("0123456789")
-                else:
-                    return None, False
-            return chars, False
-        if op is c.SUBPATTERN:
-            alternatives = [list(arg[-1])]
-        elif op is c.BRANCH:
-            alternatives = [list(b) for b in arg[1]]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            alternatives = [list(arg[2])] if arg[0] else [list(arg[2]), []]
-        else:
-            return None, False
-        empty = False
-        for alt in alternatives:
-            sub, nullable = _first_chars(alt)
-            if sub is None:
-                return None, False
-            chars |= sub
-            empty |= nullable or not alt
-        if not empty:
-            return chars, False
-    return chars, True
-
-
-def _start_class(pattern: re.Pattern) -> re.Pattern:
-    """A char class of the chars a match of `pattern` can start with."""
-    from re import _parser
-
-    chars, empty = _first_chars(list(_parser.parse(pattern.pattern)))
-    if chars is None or empty:
-        raise ValueError("a place pattern must start with known chars")
-    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
-
-
-_PLACE_START = _start_class(_PLACE)
+_PLACE_START = start_class(_PLACE)
 
 
 def _place_matches(text: str):

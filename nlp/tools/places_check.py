@@ -4,7 +4,8 @@
 the fixed held-out eighth (sha256 starting with `f`, never read for misses) and the rest; the
 place is found with the configured classifier's own intent (as `evaluate` does). `--misses`
 prints the misses of the tuning rows only (never of the held-out eighth), and `--time` the CPU
-time of place finding per message.
+time of place finding per message. Place found on the group-message sets: `python -m nlp evaluate
+FILE` (its headline has place_found and place_exact).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import time
 from nlp import load_classifier
 from nlp.places import find_place
 from nlp.tools import real_corpus
+from nlp.tools.cli import DEFAULT_CONFIG
 from nlp.tools.evaluate import place_found
 
 HELD_OUT = "f"
 
 
 def main(argv: list[str]) -> int:
-    clf = load_classifier("config.yaml")
+    clf = load_classifier(str(DEFAULT_CONFIG))
     rows = [r for r in real_corpus.load("train") if r["intent"] == "complaint" and r.get("place")]
     found = {"all": [0, 0], "held-out": [0, 0], "tuning": [0, 0]}
     by_source: dict[str, list[int]] = {}
@@ -42,8 +44,6 @@ def main(argv: list[str]) -> int:
         print(f"{key:10} {k / n:.3f} ({k}/{n})")
     for key, (k, n) in sorted(by_source.items()):
         print(f"  {key:12} {k / n:.3f} ({k}/{n})")
-    if "--groups" in argv:
-        _groups(clf)
     if "--misses" in argv:
         for r, got in misses:
             text = r["text"].replace("\n", " | ")
@@ -51,29 +51,6 @@ def main(argv: list[str]) -> int:
     if "--time" in argv:
         _time(clf, [r["text"] for r in real_corpus.load("train")])
     return 0
-
-
-def _groups(clf) -> None:
-    """Place found and exact on the group-message sets (found among labelled complaints)."""
-    from nlp.tools.jsonl import read_jsonl
-
-    for name in ("holdout", "holdout2", "holdout3", "dev_messages"):
-        path = f"nlp/data/eval/{name}.jsonl"
-        with open(path, encoding="utf-8") as fh:
-            rows = list(read_jsonl(fh, path))
-        got = [clf.classify(r["text"], r.get("group")).place for r in rows]
-        exact = sum(g == r.get("place") for g, r in zip(got, rows, strict=True)) / len(rows)
-        placed = [
-            (g, r["place"])
-            for g, r in zip(got, rows, strict=True)
-            if r["intent"] == "complaint" and r.get("place")
-        ]
-        found = sum(place_found(g, w) for g, w in placed) / len(placed)
-        print(f"{name:14} place found {found:.3f}  exact {exact:.3f}")
-        if "--group-misses" in sys.argv:
-            for g, r in zip(got, rows, strict=True):
-                if g != r.get("place"):
-                    print(f"   want [{r.get('place')}] got [{g}]  {r['text']}")
 
 
 def _time(clf, texts: list[str]) -> None:
