@@ -84,6 +84,15 @@ def _followed(text: str, end: int, words: tuple[str, ...], window: int) -> bool:
     return any(right.find(w) in range(0, window) for w in words)
 
 
+def _inside(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """True when one of `words` covers text[start:end] (the hit is part of a longer word)."""
+    for w in words:
+        at = text.find(w, max(0, end - len(w)), start + len(w))
+        if at != -1 and at <= start and at + len(w) >= end:
+            return True
+    return False
+
+
 def _imagined(text: str, start: int, end: int, ctx) -> bool:
     """A danger word in a fear, a comparison or a question, not a danger seen now."""
     return (
@@ -167,6 +176,8 @@ def _collect(a: Analysis, lex: Lexicon) -> dict[str, dict[str, float]]:
             continue  # "没人认领": no one claimed it, so it is still there
         elif name == OUT_OF_SCOPE and _followed(text, pos + len(word), ctx.landmark, 1):
             continue  # "小学门口", "医院旁": a landmark that locates the problem, not the subject
+        elif name == OUT_OF_SCOPE and _inside(text, pos, pos + len(word), ctx.senses):
+            continue  # "乱停电动车" holds 停电, "电梯间" is a place: not the matter written of
         elif word not in cues.setdefault(name, []) and (pos < a.head_end or name in _ANYWHERE):
             cues[name].append(word)
         elif name == OUT_OF_SCOPE:

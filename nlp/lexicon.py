@@ -68,6 +68,7 @@ class Context:
     landmark: tuple[str, ...] = ()
     negatable: frozenset[str] = frozenset()
     not_negations: tuple[str, ...] = ()
+    senses: tuple[str, ...] = ()
 
     @cached_property
     def negation_re(self) -> re.Pattern:
@@ -212,6 +213,7 @@ class Lexicon:
             landmark=tuple(get("landmark_after", ()) or ()),
             negatable=frozenset(get("negatable_cues", ()) or ()),
             not_negations=tuple(get("not_negations", ()) or ()),
+            senses=self.other_senses,
         )
 
     @cached_property

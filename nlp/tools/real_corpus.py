@@ -119,6 +119,11 @@ TC = ("Aliweea/taicang", "6a7db3791f5be3d7e3104890cc66e558649dacbf")
 FZ = ("timeofmei/work", "8fbab3f2371ef3200bf9668deb06927156dee089")
 WH = ("asdf-anuo/WHCMB-PYTHON-PROJECT", "423960aaf09b31c58a05fbd775e0260da39d45ca")
 WH_FILE = "wuhan_comments_20261008083749.csv"
+# Jiamusi 政民互动 and Dalian 公众信箱: the data files were deleted from the repository later, so
+# the pinned commit is the first one, which holds them.
+WAIBAO = ("jamesfyp/WaiBaoSpider", "6982744fdab19be53daeb987e86ce6c7327e6410")
+JMS_FILE = "WaiBaoSpider/data/jiamusi/jiamusi_detail.csv"
+DL_FILE = "WaiBaoSpider/data/dalian/dalian_detail.csv"
 
 
 def hk12345(git: Git) -> Iterator[Row]:
@@ -201,12 +206,35 @@ def wh_liuyan(git: Git) -> Iterator[Row]:
             )
 
 
+def _letters(git: Git, source: str, path: str, columns: tuple[str, str, str]) -> Iterator[Row]:
+    """A city letter board's CSV (GB18030, header row): id, title and body columns by name."""
+    rows = _csv(git.show(*WAIBAO, path), "gb18030")
+    i_id, i_title, i_body = (rows[0].index(k) for k in columns)
+    for rec in rows[1:]:
+        if len(rec) > max(i_id, i_title, i_body) and rec[i_id].strip():
+            yield Row(source, rec[i_id].strip(), rec[i_title], rec[i_body])
+
+
+def jms_zmhd(git: Git) -> Iterator[Row]:
+    """Jiamusi 政民互动 letters (2013-2019): the id is the letter page's UUID (链接)."""
+    for row in _letters(git, "jms_zmhd", JMS_FILE, ("链接", "信件标题", "信件内容")):
+        uuid = row.source_id.rsplit("/", 1)[-1].removesuffix(".html")
+        yield Row(row.source, uuid, row.title, row.body)
+
+
+def dl_xinxiang(git: Git) -> Iterator[Row]:
+    """Dalian 公众信箱 letters (2017-2019): the id is the 受理编号."""
+    yield from _letters(git, "dl_xinxiang", DL_FILE, ("受理编号", "反映标题", "反映内容"))
+
+
 EXTRACTORS: dict[str, Callable[[Git], Iterator[Row]]] = {
     "hk12345": hk12345,
     "cq12345": cq12345,
     "tc_hanshan": tc_hanshan,
     "fz12345": fz12345,
     "wh_liuyan": wh_liuyan,
+    "jms_zmhd": jms_zmhd,
+    "dl_xinxiang": dl_xinxiang,
 }
 
 # ------------------------------------------------------------------ cleaning (as the pool's)

@@ -133,3 +133,30 @@ def test_a_side_remark_out_of_scope_does_not_gate_a_post(clf: Classifier):
         "我们希望有关部门尽快核实，依法拆除，还大家一个安全的楼顶。"
     )
     assert clf.classify(post).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text, oos",
+    [
+        ("楼道里好多人乱停电动车，堵得走不了", False),  # 停电 inside 乱停电动车
+        ("电梯间里堆满了纸箱和旧家具", False),  # a place, not the lift service
+        ("小区又停电了，电梯也坏了", True),
+    ],
+)
+def test_an_out_of_scope_word_inside_another_word_gates_nothing(clf: Classifier, text, oos):
+    """An out-of-scope word that is part of a longer word in another sense names no such matter."""
+    assert clf.analyse(text)[2].out_of_scope is oos
+
+
+@pytest.mark.parametrize(
+    "text, solved",
+    [
+        ("感谢城管，门口的烧烤摊没了", True),
+        ("路灯不亮好几天了，希望相关部门领导重视，在此感谢", False),
+        ("路灯不亮好几天了，请尽快修理，感谢！", False),
+        ("人行道上堆了很多建材，感谢您的关注", False),
+    ],
+)
+def test_a_closing_thanks_is_no_verdict(clf: Classifier, text, solved):
+    """感谢 for a fix says the problem is solved; a petition's courtesy thanks says nothing."""
+    assert ("solved" in clf.analyse(text)[2].chatter_hits) is solved

@@ -150,6 +150,36 @@ def test_wuhan_board_rows_read_from_a_pinned_commit(tmp_path, monkeypatch):
     assert rows == [("烧烤扰民", "楼下烧烤店,油烟 太大 了", "3541001"), ("", "路灯不亮", "3541002")]
 
 
+JMS_CSV = (
+    "信件内容,信件标题,咨询时间,来信人,链接\n"
+    "楼下烧烤店油烟太大,烧烤扰民,2018-1-1,某某,http://www.jms.gov.cn/html/zmhd/content/4972.html\n"
+    '"路灯不亮,晚上很黑",路灯,2018-1-2,某某,http://www.jms.gov.cn/html/zmhd/content/ab-12.html\n'
+).encode("gb18030")
+DL_CSV = (
+    "反映内容,反映时间,反映标题,受理编号,答复内容\n"
+    "楼道里堆满杂物,2018-12-27,楼道堆物,G20181227-0026,已处理\n"
+).encode("gb18030")
+
+
+def test_city_letter_boards_read_from_a_pinned_commit(tmp_path, monkeypatch):
+    """Jiamusi and Dalian letters: title and body by column name (GB18030), the page id or the
+    受理编号 as the row id; the writer and the official answer are not read."""
+    commit = _git_repo_with(tmp_path, rc.WAIBAO[0], "jms.csv", JMS_CSV)
+    monkeypatch.setattr(rc, "WAIBAO", (rc.WAIBAO[0], commit))
+    monkeypatch.setattr(rc, "JMS_FILE", "jms.csv")
+    rows = [(r.source_id, r.title, r.body) for r in rc.jms_zmhd(rc.Git(tmp_path))]
+    assert rows == [
+        ("4972", "烧烤扰民", "楼下烧烤店油烟太大"),
+        ("ab-12", "路灯", "路灯不亮,晚上很黑"),
+    ]
+    tmp = tmp_path / "dl"
+    commit = _git_repo_with(tmp, rc.WAIBAO[0], "dl.csv", DL_CSV)
+    monkeypatch.setattr(rc, "WAIBAO", (rc.WAIBAO[0], commit))
+    monkeypatch.setattr(rc, "DL_FILE", "dl.csv")
+    rows = [(r.source_id, r.title, r.body) for r in rc.dl_xinxiang(rc.Git(tmp))]
+    assert rows == [("G20181227-0026", "楼道堆物", "楼道里堆满杂物")]
+
+
 def test_rebuild_keeps_texts_of_a_source_it_cannot_read(tmp_path):
     """A source whose repository is unreachable keeps its already rebuilt, still matching texts."""
     labels, texts = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
