@@ -1,7 +1,7 @@
 """The real corpus: public citizen messages labelled by our taxonomy (nlp/data/real/).
 
 The repository holds the labels with each text's sha256, never the texts: their sources carry no
-licence (see nlp/data/real/SOURCES.md). `rebuild` reads the texts back from the source
+licence (see nlp/data/SOURCES.md). `rebuild` reads the texts back from the source
 repositories at pinned commits (bare git mirrors), cleans them exactly as the labelling pool was
 cleaned, checks every sha256 and writes them to var/real/texts.jsonl (untracked).
 
@@ -124,6 +124,14 @@ WH_FILE = "wuhan_comments_20261008083749.csv"
 WAIBAO = ("jamesfyp/WaiBaoSpider", "6982744fdab19be53daeb987e86ce6c7327e6410")
 JMS_FILE = "WaiBaoSpider/data/jiamusi/jiamusi_detail.csv"
 DL_FILE = "WaiBaoSpider/data/dalian/dalian_detail.csv"
+# Zhuhai 12345 complaints and Shenzhen 在线咨询投诉 (one CSV per answering department; the
+# combined file of the scrape is too large for the mirror and is not read).
+CRAWLERS = ("linzch3/web-crawler-collections", "8b7f37b588d8e1b95692d5dcad212ce487435224")
+ZH_FILE = "07.zhgovCrawler (★★☆)/投诉数据.csv"
+SZ_DIR = "06.szgovCrawler(★★★)/ShenZhen_gov_info/"
+SZ_DEPARTMENTS = ("城市管理局", "人居环境委员会", "规划和国土资源委员会", "住房和建设局",
+                  "交通运输委员会", "公安局", "水务局", "市场和质量监督管理委员会", "教育局",
+                  "民政局")  # fmt: skip
 
 
 def hk12345(git: Git) -> Iterator[Row]:
@@ -227,6 +235,25 @@ def dl_xinxiang(git: Git) -> Iterator[Row]:
     yield from _letters(git, "dl_xinxiang", DL_FILE, ("受理编号", "反映标题", "反映内容"))
 
 
+def zh12345(git: Git) -> Iterator[Row]:
+    """Zhuhai 12345 complaints (2015-2017): subject and text; the id is the data row's ordinal
+    (the file has none of its own)."""
+    rows = _csv(git.show(*CRAWLERS, ZH_FILE), "gb18030")
+    i_title, i_body = rows[0].index("投诉主题"), rows[0].index("投诉内容")
+    for n, rec in enumerate(rows[1:]):
+        if len(rec) > max(i_title, i_body):
+            yield Row("zh12345", str(n), rec[i_title], rec[i_body])
+
+
+def sz_zxts(git: Git) -> Iterator[Row]:
+    """Shenzhen 在线咨询投诉 (2006-2017), the departments' files in SZ_DEPARTMENTS order: no
+    header; id, title, department, asked, answered, message, answer (the answer is not used)."""
+    for dept in SZ_DEPARTMENTS:
+        for rec in _csv(git.show(*CRAWLERS, f"{SZ_DIR}深圳市{dept}.csv"), "gb18030"):
+            if len(rec) >= 6 and rec[0].strip():
+                yield Row("sz_zxts", rec[0].strip(), rec[1], rec[5])
+
+
 EXTRACTORS: dict[str, Callable[[Git], Iterator[Row]]] = {
     "hk12345": hk12345,
     "cq12345": cq12345,
@@ -235,6 +262,8 @@ EXTRACTORS: dict[str, Callable[[Git], Iterator[Row]]] = {
     "wh_liuyan": wh_liuyan,
     "jms_zmhd": jms_zmhd,
     "dl_xinxiang": dl_xinxiang,
+    "zh12345": zh12345,
+    "sz_zxts": sz_zxts,
 }
 
 # ------------------------------------------------------------------ cleaning (as the pool's)

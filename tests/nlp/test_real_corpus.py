@@ -120,16 +120,18 @@ def test_evaluate_accepts_every_split(monkeypatch):
     assert seen == {"real": "dev2"} and set(rc.SPLITS) == {"train", "dev", "dev2"}
 
 
-def _git_repo_with(root, repo: str, path: str, data: bytes) -> str:
-    """A real git repository laid out as a mirror (<owner>+<name>/repo/.git); its commit."""
+def _git_repo_with(root, repo: str, path: str, data: bytes, **more: bytes) -> str:
+    """A real git repository laid out as a mirror (<owner>+<name>/repo/.git) holding `path`
+    (and the files `more` names, folders included); its commit."""
     import subprocess
 
     work = root / repo.replace("/", "+") / "repo"
-    work.mkdir(parents=True)
-    (work / path).write_bytes(data)
+    for name, content in {path: data, **more}.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_bytes(content)
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"}  # fmt: skip
-    for cmd in (["init", "-q"], ["add", path], ["commit", "-qm", "data"]):
+    for cmd in (["init", "-q"], ["add", "."], ["commit", "-qm", "data"]):
         subprocess.run(["git", *cmd], cwd=work, env=env, check=True)
     out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, check=True)
     return out.stdout.decode().strip()
@@ -161,23 +163,56 @@ DL_CSV = (
 ).encode("gb18030")
 
 
+def _read_pinned(root, monkeypatch, pin: str, reader, files: dict, **paths) -> list[tuple]:
+    """(id, title, body) of each row `reader` yields from a mirror under `root` holding `files`,
+    its commit pinned as `rc.<pin>` and the module's path settings `paths` set."""
+    (path, data), *more = files.items()
+    commit = _git_repo_with(root, getattr(rc, pin)[0], path, data, **dict(more))
+    monkeypatch.setattr(rc, pin, (getattr(rc, pin)[0], commit))
+    for name, value in paths.items():
+        monkeypatch.setattr(rc, name, value)
+    return [(r.source_id, r.title, r.body) for r in reader(rc.Git(root))]
+
+
 def test_city_letter_boards_read_from_a_pinned_commit(tmp_path, monkeypatch):
     """Jiamusi and Dalian letters: title and body by column name (GB18030), the page id or the
     受理编号 as the row id; the writer and the official answer are not read."""
-    commit = _git_repo_with(tmp_path, rc.WAIBAO[0], "jms.csv", JMS_CSV)
-    monkeypatch.setattr(rc, "WAIBAO", (rc.WAIBAO[0], commit))
-    monkeypatch.setattr(rc, "JMS_FILE", "jms.csv")
-    rows = [(r.source_id, r.title, r.body) for r in rc.jms_zmhd(rc.Git(tmp_path))]
+    files = {"jms.csv": JMS_CSV}
+    rows = _read_pinned(tmp_path, monkeypatch, "WAIBAO", rc.jms_zmhd, files, JMS_FILE="jms.csv")
     assert rows == [
         ("4972", "烧烤扰民", "楼下烧烤店油烟太大"),
         ("ab-12", "路灯", "路灯不亮,晚上很黑"),
     ]
-    tmp = tmp_path / "dl"
-    commit = _git_repo_with(tmp, rc.WAIBAO[0], "dl.csv", DL_CSV)
-    monkeypatch.setattr(rc, "WAIBAO", (rc.WAIBAO[0], commit))
-    monkeypatch.setattr(rc, "DL_FILE", "dl.csv")
-    rows = [(r.source_id, r.title, r.body) for r in rc.dl_xinxiang(rc.Git(tmp))]
+    files = {"dl.csv": DL_CSV}
+    rows = _read_pinned(tmp_path / "dl", monkeypatch, "WAIBAO", rc.dl_xinxiang, files,
+                        DL_FILE="dl.csv")  # fmt: skip
     assert rows == [("G20181227-0026", "楼道堆物", "楼道里堆满杂物")]
+
+
+ZH_CSV = (
+    "受理意见,处理单位,处理状态,投诉主题,投诉人,投诉内容,投诉日期\n"
+    "None,市城市管理行政执法局,处理中,夜间施工扰民,陈*****,工地通宵施工，噪声极大,2017-06-05\n"
+    '已办结,斗门区,已办结,占道经营,吕*****,"路口摊贩占道,影响通行",2017-06-06\n'
+).encode("gb18030")
+SZ_CSV = {
+    "sz/深圳市城管.csv": '169,广场噪音,城管局,2017.05.03,2017.05.04,"外置功放唱歌到10点",已回复\n',
+    "sz/深圳市人居.csv": "7,垃圾站臭味,人居委,2016.01.02,2016.01.05,垃圾站很臭,答复\n",
+}
+
+
+def test_zhuhai_and_shenzhen_boards_read_from_a_pinned_commit(tmp_path, monkeypatch):
+    """Zhuhai complaints by column name with the row ordinal as id; Shenzhen's department files
+    (no header) in the listed order, the first column as id; answers and names are not read."""
+    files = {"zh/投诉.csv": ZH_CSV}
+    rows = _read_pinned(tmp_path, monkeypatch, "CRAWLERS", rc.zh12345, files, ZH_FILE="zh/投诉.csv")
+    assert rows == [
+        ("0", "夜间施工扰民", "工地通宵施工，噪声极大"),
+        ("1", "占道经营", "路口摊贩占道,影响通行"),
+    ]
+    files = {path: text.encode("gb18030") for path, text in SZ_CSV.items()}
+    rows = _read_pinned(tmp_path / "sz", monkeypatch, "CRAWLERS", rc.sz_zxts, files,
+                        SZ_DIR="sz/", SZ_DEPARTMENTS=("人居", "城管"))  # fmt: skip
+    assert rows == [("7", "垃圾站臭味", "垃圾站很臭"), ("169", "广场噪音", "外置功放唱歌到10点")]
 
 
 def test_rebuild_keeps_texts_of_a_source_it_cannot_read(tmp_path):
