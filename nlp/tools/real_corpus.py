@@ -214,35 +214,36 @@ def wh_liuyan(git: Git) -> Iterator[Row]:
             )
 
 
-def _letters(git: Git, source: str, path: str, columns: tuple[str, str, str]) -> Iterator[Row]:
-    """A city letter board's CSV (GB18030, header row): id, title and body columns by name."""
-    rows = _csv(git.show(*WAIBAO, path), "gb18030")
-    i_id, i_title, i_body = (rows[0].index(k) for k in columns)
-    for rec in rows[1:]:
-        if len(rec) > max(i_id, i_title, i_body) and rec[i_id].strip():
-            yield Row(source, rec[i_id].strip(), rec[i_title], rec[i_body])
+def _letters(
+    git: Git, pin: tuple[str, str], source: str, path: str, columns: tuple[str | None, str, str]
+) -> Iterator[Row]:
+    """A city letter board's CSV (GB18030, header row): id, title and body columns by name; with
+    no id column the data row's ordinal is the id (the file has none of its own)."""
+    rows = _csv(git.show(*pin, path), "gb18030")
+    id_column, title, body = columns
+    i_title, i_body = rows[0].index(title), rows[0].index(body)
+    i_id = rows[0].index(id_column) if id_column else -1
+    for n, rec in enumerate(rows[1:]):
+        rid = rec[i_id].strip() if i_id >= 0 and len(rec) > i_id else str(n)
+        if len(rec) > max(i_id, i_title, i_body) and rid:
+            yield Row(source, rid, rec[i_title], rec[i_body])
 
 
 def jms_zmhd(git: Git) -> Iterator[Row]:
     """Jiamusi 政民互动 letters (2013-2019): the id is the letter page's UUID (链接)."""
-    for row in _letters(git, "jms_zmhd", JMS_FILE, ("链接", "信件标题", "信件内容")):
+    for row in _letters(git, WAIBAO, "jms_zmhd", JMS_FILE, ("链接", "信件标题", "信件内容")):
         uuid = row.source_id.rsplit("/", 1)[-1].removesuffix(".html")
         yield Row(row.source, uuid, row.title, row.body)
 
 
 def dl_xinxiang(git: Git) -> Iterator[Row]:
     """Dalian 公众信箱 letters (2017-2019): the id is the 受理编号."""
-    yield from _letters(git, "dl_xinxiang", DL_FILE, ("受理编号", "反映标题", "反映内容"))
+    yield from _letters(git, WAIBAO, "dl_xinxiang", DL_FILE, ("受理编号", "反映标题", "反映内容"))
 
 
 def zh12345(git: Git) -> Iterator[Row]:
-    """Zhuhai 12345 complaints (2015-2017): subject and text; the id is the data row's ordinal
-    (the file has none of its own)."""
-    rows = _csv(git.show(*CRAWLERS, ZH_FILE), "gb18030")
-    i_title, i_body = rows[0].index("投诉主题"), rows[0].index("投诉内容")
-    for n, rec in enumerate(rows[1:]):
-        if len(rec) > max(i_title, i_body):
-            yield Row("zh12345", str(n), rec[i_title], rec[i_body])
+    """Zhuhai 12345 complaints (2015-2017): subject and text; the id is the data row's ordinal."""
+    yield from _letters(git, CRAWLERS, "zh12345", ZH_FILE, (None, "投诉主题", "投诉内容"))
 
 
 def sz_zxts(git: Git) -> Iterator[Row]:

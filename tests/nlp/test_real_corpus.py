@@ -120,13 +120,13 @@ def test_evaluate_accepts_every_split(monkeypatch):
     assert seen == {"real": "dev2"} and set(rc.SPLITS) == {"train", "dev", "dev2"}
 
 
-def _git_repo_with(root, repo: str, path: str, data: bytes, **more: bytes) -> str:
-    """A real git repository laid out as a mirror (<owner>+<name>/repo/.git) holding `path`
-    (and the files `more` names, folders included); its commit."""
+def _git_repo_with(root, repo: str, files: dict[str, bytes]) -> str:
+    """A real git repository laid out as a mirror (<owner>+<name>/repo/.git) holding `files`
+    (path -> bytes, folders included); its commit."""
     import subprocess
 
     work = root / repo.replace("/", "+") / "repo"
-    for name, content in {path: data, **more}.items():
+    for name, content in files.items():
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(content)
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
@@ -146,7 +146,7 @@ WH_CSV = (
 
 def test_wuhan_board_rows_read_from_a_pinned_commit(tmp_path, monkeypatch):
     """The Wuhan reader: subject, content and queryCode from the CSV, HTML as plain text."""
-    commit = _git_repo_with(tmp_path, rc.WH[0], rc.WH_FILE, WH_CSV)
+    commit = _git_repo_with(tmp_path, rc.WH[0], {rc.WH_FILE: WH_CSV})
     monkeypatch.setattr(rc, "WH", (rc.WH[0], commit))
     rows = [rc.clean(r) + (r.source_id,) for r in rc.wh_liuyan(rc.Git(tmp_path))]
     assert rows == [("烧烤扰民", "楼下烧烤店,油烟 太大 了", "3541001"), ("", "路灯不亮", "3541002")]
@@ -166,8 +166,7 @@ DL_CSV = (
 def _read_pinned(root, monkeypatch, pin: str, reader, files: dict, **paths) -> list[tuple]:
     """(id, title, body) of each row `reader` yields from a mirror under `root` holding `files`,
     its commit pinned as `rc.<pin>` and the module's path settings `paths` set."""
-    (path, data), *more = files.items()
-    commit = _git_repo_with(root, getattr(rc, pin)[0], path, data, **dict(more))
+    commit = _git_repo_with(root, getattr(rc, pin)[0], files)
     monkeypatch.setattr(rc, pin, (getattr(rc, pin)[0], commit))
     for name, value in paths.items():
         monkeypatch.setattr(rc, name, value)
