@@ -115,7 +115,9 @@ def test_officer_outside_the_visible_range_is_reported_once_and_skipped(
     with store.session() as s:
         actions = list(
             s.scalars(
-                select(TicketEvent.action).where(TicketEvent.ticket_id == ticket_id(s, ticket.no))
+                select(TicketEvent.action)
+                .where(TicketEvent.ticket_id == ticket_id(s, ticket.no))
+                .order_by(TicketEvent.id)
             )
         )
     assert actions[-2:] == ["unreachable", "transfer"]
