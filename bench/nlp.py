@@ -34,6 +34,19 @@ def texts_of(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in fh if line.strip()]
 
 
+def read_as_the_worker_does(clf):
+    """classify, then what the handlers read: place and evidence (worked out when first read)
+    only of a complaint, which becomes a ticket."""
+
+    def read(text: str):
+        c = clf.classify(text)
+        if c.intent == "complaint":
+            return c.place, c.evidence
+        return c.intent
+
+    return read
+
+
 def one_pass(fn, texts: list[str]) -> float:
     """CPU seconds of fn over every text once."""
     start = time.thread_time()
@@ -91,7 +104,9 @@ def main() -> None:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)  # absent on a fresh clone
     jieba.dt.tmp_dir = str(CACHE_DIR)  # keep jieba's cache in the project, not /tmp
     jieba.initialize()
-    times = alternate({"classify": clf.classify, "jieba": jieba.lcut}, texts, passes)
+    times = alternate(
+        {"classify": read_as_the_worker_does(clf), "jieba": jieba.lcut}, texts, passes
+    )
     best = {name: min(t) for name, t in times.items()}
     median = {name: statistics.median(t) for name, t in times.items()}
     n = len(texts)

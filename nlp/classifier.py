@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from nlp.addresses import ProblemWords
@@ -22,32 +24,54 @@ _DIGITS = re.compile(r"\d+")
 COMMUNITY_TOKEN = "<小区>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Classification:
-    """What the classifier says about one message; `evidence` names the words that drove it."""
+    """What the classifier says about one message; `evidence` names the words that drove it.
+
+    `place` and `evidence` are worked out when first read: only a complaint needs them (for its
+    ticket), most group messages are not complaints, and together they cost a fifth of a reading.
+    """
 
     intent: str
     category: str | None
     urgent: bool
     community: str | None
-    place: str | None
     confidence: float
-    evidence: tuple[str, ...] = ()
     ask: bool = False
+    find_place: Callable[[], str | None] = field(default=lambda: None, repr=False, compare=False)
+    explain: Callable[[], tuple[str, ...]] = field(default=tuple, repr=False, compare=False)
+
+    @cached_property
+    def place(self) -> str | None:
+        """Where the problem is: an exact substring of the message, or None."""
+        return self.find_place()
+
+    @cached_property
+    def evidence(self) -> tuple[str, ...]:
+        """The words and cues that pushed the decision."""
+        return self.explain()
 
     def as_dict(self) -> dict:
         """The contract fields (intent, category, urgent, community, place)."""
-        data = asdict(self)
-        return {k: data[k] for k in CONTRACT_FIELDS}
+        return {k: getattr(self, k) for k in CONTRACT_FIELDS}
+
+    def __repr__(self) -> str:
+        fields = (*CONTRACT_FIELDS, "confidence", "evidence", "ask")
+        return f"Classification({', '.join(f'{k}={getattr(self, k)!r}' for k in fields)})"
 
 
 class _Decision(NamedTuple):
-    """Intent-level outcome before the fields are assembled (a tuple: made once per message)."""
+    """Intent-level outcome before the fields are assembled (a tuple: made once per message);
+    the features and the runner-up are kept to explain it if asked (see `_evidence`)."""
 
     intent: str
     p_complaint: float
     category: str | None
-    evidence: tuple[str, ...]
+    rule_evidence: tuple[str, ...] = ()  # without a model: the rules' words
+    runner: str = ""
+    feats: Mapping[str, float] | None = None
+    intent_feats: Mapping[str, float] | None = None
+    p_cat: Mapping[str, float] | None = None
 
 
 class Classifier:
@@ -129,7 +153,10 @@ class Classifier:
             category=d.category,
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
-            place=find_place(
+            confidence=round(d.p_complaint, 3),
+            ask=d.intent != "status_query" and low <= d.p_complaint <= high,
+            find_place=partial(
+                find_place,
                 norm,
                 tokens,
                 self.roads,
@@ -138,9 +165,7 @@ class Classifier:
                 known=self.known_estates,
                 problems=self.problem_words,
             ),
-            confidence=round(d.p_complaint, 3),
-            evidence=d.evidence,
-            ask=d.intent != "status_query" and low <= d.p_complaint <= high,
+            explain=partial(self._evidence, a, d),
         )
 
     def _decide(self, a: Analysis) -> _Decision:
@@ -164,22 +189,25 @@ class Classifier:
         if weak and (intent == "complaint" or modelled == "complaint" == runner):
             # Only weak in-scope words (好像有人在搭东西): ask the sender rather than file or drop.
             p_complaint = min(p_complaint, self.ask_band[1])
-        # Evidence from words and cues only: bigrams carry weight but explain nothing.
-        evidence = (
-            a.ticket_hits
-            + self._readable(a, self.model.intent_model.explain(intent_feats, intent, runner, n=8))[
-                :5
-            ]
-        )
-        category = None
+        category = p_cat = None
         if intent == "complaint":
             p_cat = self.model.category(feats)
             category = self._rule_override(a) or self._best_category(a, p_cat)
-            evidence += self._category_evidence(a, category)
-            second = max((c for c in p_cat if c != category), key=p_cat.get)
-            names = self.model.category_model.explain(feats, category, second, n=5)
+        return _Decision(intent, p_complaint, category, (), runner, feats, intent_feats, p_cat)
+
+    def _evidence(self, a: Analysis, d: _Decision) -> tuple[str, ...]:
+        """The words behind a decision: ticket numbers, then the words and cues the model weighed
+        most for the intent and the category (bigrams carry weight but explain nothing)."""
+        if d.intent_feats is None:
+            return d.rule_evidence
+        names = self.model.intent_model.explain(d.intent_feats, d.intent, d.runner, n=8)
+        evidence = a.ticket_hits + self._readable(a, names)[:5]
+        if d.category is not None:
+            evidence += self._category_evidence(a, d.category)
+            second = max((c for c in d.p_cat if c != d.category), key=d.p_cat.get)
+            names = self.model.category_model.explain(d.feats, d.category, second, n=5)
             evidence += self._readable(a, names)[:3]
-        return _Decision(intent, p_complaint, category, tuple(dict.fromkeys(evidence)))
+        return tuple(dict.fromkeys(evidence))
 
     def _in_scope(
         self, a: Analysis, intent: str, runner: str, p_complaint: float
@@ -320,7 +348,9 @@ class Classifier:
         hits = a.category_hits.get(category)
         for r in self.lex.redirects:
             if r.source == category and hits and all(w in r.only for w, _ in hits):
-                if not any(w in a.text for w in r.unless):
+                if not any(w in a.text for w in r.unless) and (
+                    not r.when or any(w in a.text for w in r.when)
+                ):
                     return r.to
         return category
 

@@ -88,12 +88,14 @@ class Context:
 
 @dataclass(frozen=True)
 class Redirect:
-    """A category named only by `only` words, with none of `unless` in the text, becomes `to`."""
+    """A category named only by `only` words, with none of `unless` in the text (and one of
+    `when`, if given), becomes `to`."""
 
     source: str
     to: str
     only: tuple[str, ...]
     unless: tuple[str, ...]
+    when: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,12 +274,13 @@ def _standard_terms(raw: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _redirect(raw: Mapping[str, Any]) -> Redirect:
-    """A Redirect from {from, to, only, unless}."""
+    """A Redirect from {from, to, only, unless, when}."""
     return Redirect(
         source=str(raw["from"]),
         to=str(raw["to"]),
         only=tuple(str(w) for w in raw.get("only") or ()),
         unless=tuple(str(w) for w in raw.get("unless") or ()),
+        when=tuple(str(w) for w in raw.get("when") or ()),
     )
 
 

@@ -5,48 +5,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import chain, compress
+from itertools import chain
+from operator import itemgetter
 from re import _constants as _c  # the stdlib's own parser of a pattern
 from re import _parser
 
+import ahocorasick
+
 
 class WordIndex:
-    """Literal words with payloads; `scan` returns every occurrence in a text."""
+    """Literal words with payloads; `scan` returns every occurrence in a text (an Aho-Corasick
+    automaton: one pass in C over the text, whatever the number of words)."""
 
     def __init__(self, entries: Iterable[tuple[str, object]]):
-        # first char -> (payloads of the char as a word, {second char: ((length, {word:
-        # payloads}), ...)}): a position is looked at only when its char starts a word, and
-        # only the lengths of the words starting with its two chars are tried.
-        singles: dict[str, list[object]] = {}
-        longer: dict[str, dict[str, dict[int, dict[str, list[object]]]]] = {}
+        payloads: dict[str, list[object]] = {}
         for word, payload in entries:
-            if len(word) == 1:
-                singles.setdefault(word, []).append(payload)
-            elif word:
-                by_len = longer.setdefault(word[0], {}).setdefault(word[1], {})
-                by_len.setdefault(len(word), {}).setdefault(word, []).append(payload)
-        self._by_first = {
-            ch: (
-                singles.get(ch),
-                {second: tuple(sorted(t.items())) for second, t in longer.get(ch, {}).items()},
-            )
-            for ch in singles.keys() | longer.keys()
-        }
+            if word:
+                payloads.setdefault(word, []).append(payload)
+        self._automaton = ahocorasick.Automaton()
+        for word, found in payloads.items():
+            self._automaton.add_word(word, (len(word) - 1, word, tuple(found)))
+        if payloads:
+            self._automaton.make_automaton()
 
     def scan(self, text: str) -> list[tuple[int, str, object]]:
         """(position, word, payload) of every occurrence, left to right (shorter words first)."""
-        out = []
-        firsts = list(map(self._by_first.get, text))
-        for i in compress(range(len(firsts)), firsts):
-            single, by_second = firsts[i]
-            if single:
-                out += [(i, text[i], p) for p in single]
-            for length, words in by_second.get(text[i + 1 : i + 2], ()):
-                word = text[i : i + length]
-                payloads = words.get(word)
-                if payloads:
-                    out += [(i, word, p) for p in payloads]
-        return out
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return []  # no words
+        hits = [
+            (end - back, back, word, p)
+            for end, (back, word, found) in self._automaton.iter(text)
+            for p in found
+        ]
+        hits.sort(key=_POSITION_LENGTH)  # the automaton reports by end position
+        return [(pos, word, p) for pos, _, word, p in hits]
+
+
+_POSITION_LENGTH = itemgetter(0, 1)
 
 
 class PatternGate:

@@ -77,9 +77,20 @@ class LinearModel:
     def __init__(self, classes: Sequence[str], weights: Mapping[str, Sequence[float]]):
         self.classes = tuple(classes)
         self.weights = {f: tuple(w) for f, w in weights.items()}
+        # Softmax only needs scores relative to one class: with three classes the two others'
+        # weights, less the first's, fit in one complex number, and summing a message's features
+        # is one C-level sum (the intent model reads every message).
+        self._pairs = (
+            {f: complex(w[1] - w[0], w[2] - w[0]) for f, w in self.weights.items()}
+            if len(self.classes) == 3
+            else None
+        )
 
     def scores(self, feats: Mapping[str, float], ones: Sequence[str] = ()) -> list[float]:
-        """Raw class scores of weighted features `feats` plus indicator features `ones`."""
+        """Class scores of weighted features `feats` plus indicator features `ones`, up to a
+        constant shared by all classes (softmax ignores it)."""
+        if self._pairs is not None:
+            return self._scores_of_three(feats, ones)
         get = self.weights.get
         keys = [f for f, v in feats.items() if v == 1.0]
         keys += ones
@@ -90,6 +101,17 @@ class LinearModel:
             if v != 1.0 and (w := get(f)) is not None:
                 s = list(map(add, s, map(mul, w, repeat(v))))
         return s
+
+    def _scores_of_three(self, feats: Mapping[str, float], ones: Sequence[str]) -> list[float]:
+        """scores() of a three-class model, relative to the first class."""
+        get = self._pairs.get
+        keys = [f for f, v in feats.items() if v == 1.0]
+        keys += ones
+        total = sum(filter(None, map(get, keys)), 0j)
+        for f, v in feats.items():
+            if v != 1.0 and (w := get(f)) is not None:
+                total += w * v
+        return [0.0, total.real, total.imag]
 
     def proba(
         self, feats: Mapping[str, float], bias: Mapping[str, float] | None = None, ones=()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import pytest
+
 from nlp.matcher import PatternGate, WordIndex, required_chars
+from nlp.model import LinearModel
 from nlp.tools import train
 
 
@@ -38,6 +42,26 @@ def test_word_index_matches_plain_scan_on_training(clf):
     index = WordIndex(entries)
     for text in _texts(clf):
         assert index.scan(text) == _plain_scan(entries, text), text
+
+
+def test_word_index_without_words_finds_nothing():
+    assert WordIndex([]).scan("消防通道") == []
+    assert WordIndex([("", 1)]).scan("消防通道") == []
+
+
+def test_three_class_scores_give_the_plain_softmax():
+    """The intent model sums complex pairs (scores relative to its first class): the
+    probabilities are those of the weights summed class by class."""
+    weights = {"w:堵": (0.5, -1.0, 2.0), "#kw": (1.5, 0.25, -0.5), "c:堵了": (-2.0, 3.0, 0.125)}
+    model = LinearModel(("complaint", "status_query", "chatter"), weights)
+    feats = {"w:堵": 1.0, "#kw": 0.4, "w:unknown": 1.0}
+    plain = [weights["w:堵"][k] + weights["#kw"][k] * 0.4 + weights["c:堵了"][k] for k in range(3)]
+    plain[0] += 0.7  # the rules' vote
+    top = max(plain)
+    expected = [math.exp(x - top) / sum(math.exp(y - top) for y in plain) for x in plain]
+    got = model.proba(feats, {"complaint": 0.7}, ["c:堵了", "c:unknown"])
+    assert list(got) == ["complaint", "status_query", "chatter"]
+    assert list(got.values()) == pytest.approx(expected, rel=1e-12)
 
 
 def test_required_chars():
