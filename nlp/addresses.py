@@ -48,13 +48,13 @@ def _cjk_less(excluded: Iterable[str], extra: str = "") -> str:
 
 
 # Up to 8 name chars (CJK or latin, no stop char) ending where the search ends.
-_NAME_CHAR = "(?:" + _cjk_less(_STOP | set(_SOFT), "a-z") + "|" + _SOFT_STOP + ")"
+NAME_CHAR = "(?:" + _cjk_less(_STOP | set(_SOFT), "a-z") + "|" + _SOFT_STOP + ")"
 # \Z, not $: a name never runs over the line break after a post's subject line.
-_NAME_RUN = re.compile(_NAME_CHAR + "+\\Z")
+NAME_RUN = re.compile(NAME_CHAR + "+\\Z")
 _ADMIN = re.compile(r".*[省市区县镇乡]")
 # Words that start no place: a report's own verbs (投诉, 位于) and city names written without
 # 市 (苏州太仓景瑞四期 -> 景瑞四期); a place starts at the road, village or estate.
-_LEADING = re.compile(
+LEADING = re.compile(
     r"(?:电?(?:投诉|举报|咨询|反映|反馈|反应|表示|表扬)|听闻|关于|位于|地处|地址|就在|住在|家住|在|由|"
     r"北京|上海|天津|重庆|广州|深圳|苏州|太仓|昆山|常熟|无锡|南京|杭州|宁波|福州|厦门|海口|三亚|"
     r"青岛|城阳|济南|武汉|成都|长沙|郑州|西安|沈阳|大连|哈尔滨|长春|合肥|南昌|南宁|昆明|贵阳|"
@@ -77,11 +77,12 @@ _ROAD_SUFFIX = re.compile(
     r"|路(?<![马公道水铁线电套思网土小大主岔歧走一完堵挡拦]路)(?![过途线费况子灯牌面程]|人(?!行))"
     r"|街(?<![业行食条满]街)(?![道办坊])"
 )
-_ROAD_NAME = rf"{_NAME_CHAR}{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
+_ROAD_NAME = rf"{NAME_CHAR}{{2,5}}?(?:大道|大街|[东西南北中]?路|街)"
 _ROAD_TAIL = re.compile(
     rf"{_NUMBERS}?"
     rf"(?:(?:[与和跟、]{_ROAD_NAME}(?:交叉口|交汇处|十字路口|路口|口)?)|(?:{_ROAD_NAME}(?:交叉口|路口|口))"
     r"|(?:交叉口|交汇处|十字路口|路口|口))?"
+    rf"(?:{NAME_CHAR}{{1,4}}?(?:胡同|巷))?"  # a lane off the road: 通江街永丰胡同
     r"(?:[东西南北]{1,2}(?:侧|角|段|边|头)|[东西南北中]段)?"
     r"(?:公交站台?|站台|公交站)?"
 )
@@ -236,7 +237,7 @@ def name_start(
     """Start of the name ending at `end` (the suffix's start, `over` chars long), or None when
     there is none."""
     lane = text[end - 1 : end] == "里" and _LANE_END.match(text, end)
-    run = _NAME_RUN.search(text, max(0, end - 8), end - 1 if lane else end)
+    run = NAME_RUN.search(text, max(0, end - 8), end - 1 if lane else end)
     start = run.start() if run else end - 1 if lane else end
     if start < end:
         cut = problems.name_start(text, start, end, over)
@@ -247,7 +248,7 @@ def name_start(
     # 三市村, 中市东路: a short name ending in 市 right before the suffix is the name itself.
     if admin and not (admin.end() == end and end - start <= 3 and text[end - 1] == "市"):
         start = admin.end()
-    lead = _LEADING.match(text, start, end)
+    lead = LEADING.match(text, start, end)
     if lead and lead.end() < end:
         start = lead.end()
     elif _AND_NAME.match(text, max(0, start - 2), start + 1):
@@ -359,7 +360,7 @@ def _landmark_start(
 ) -> int | None:
     """Start of a landmark's name ending at `end`, after any time word or configured community."""
     start = name_start(text, end, problems=problems, over=over)
-    if start is None or _LEADING.fullmatch(text, start, end):
+    if start is None or LEADING.fullmatch(text, start, end):
         return None  # a city alone names no landmark (太仓小区: the city's estates)
     prefix = _NOT_NAME.match(text, start, end)
     if prefix:

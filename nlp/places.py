@@ -7,7 +7,16 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
-from nlp.addresses import NO_PROBLEMS, ProblemWords, addresses, estate_start, spots_end
+from nlp.addresses import (
+    LEADING,
+    NAME_RUN,
+    NO_PROBLEMS,
+    ProblemWords,
+    addresses,
+    estate_start,
+    known_at,
+    spots_end,
+)
 from nlp.lexicon import Community
 from nlp.matcher import start_class
 from nlp.normalize import Normalized
@@ -42,6 +51,14 @@ _SHOP_WORD = r"便利店|驿站|超市|药店|药房|饭店|水果店|理发店|
 _SHOP = re.compile(rf"(?<=[{_CJK}a-z\d])(?:{_SHOP_WORD})")
 # Where at the shop: only a shop with one of these after it names a place (烧烤店 alone is a shop).
 _SHOP_REL = re.compile(r"门口|门前|旁边|隔壁|对面|后门|后面|前面|附近|边上|那边")
+# A name of no known kind that opens a clause, then a side of it (军分区对面, 白藤大闸周边,
+# 李松蓢村口): the place of a report that names nothing else (the weakest kind of place).
+_SIDE_WORD = re.compile(
+    r"斜对面|对面|周边|附近|旁边|门口|门前|村口|桥头|一带|[东西南北]侧|后面|前面"
+)
+_CLAUSE_BREAK = frozenset("\n，。,；;：:！!？? （(")
+_SIDE_NAME_MAX = 10
+_GENERIC_ESTATE = frozenset({"小区", "社区", "我们小区", "本小区", "这个小区", "院里", "村里"})
 _SHOP_NOT_NAME = re.compile(
     r"[的了在把是这那个到去从又就还都]|[一我你他她谁]家|对面|旁边|隔壁|新开"
 )
@@ -207,12 +224,37 @@ def _candidates(
         rel = _SHOP_REL.match(text, m.end())
         if a is not None and rel:
             yield a, _trim(text, a, rel.end(), bounds), 2
+    if bare:
+        yield from _named_sides(text, known, problems)
     if roads:
         seen = set()
         for m in _road_names(roads).finditer(text):
             if m.group() not in seen:  # the first mention of each road
                 seen.add(m.group())
                 yield m.start(), _road_end(text, m.end(), roads), 3
+
+
+def _named_sides(text: str, known: frozenset[str], problems: ProblemWords):
+    """(start, end, 1) of each side word after a name that opens a clause (see _SIDE_WORD).
+
+    Not after a configured community (the `community` field names it, 门口 alone is the place), a
+    bare 小区, or a run holding a problem word (狗粑粑放门口 names no spot)."""
+    for m in _SIDE_WORD.finditer(text):
+        end = m.start()
+        low = max(0, end - _SIDE_NAME_MAX)
+        run = NAME_RUN.search(text, low, end)
+        if run is None:
+            continue
+        a = run.start()
+        if a > 0 and (a == low or text[a - 1] not in _CLAUSE_BREAK):
+            continue  # a longer run, or one inside a clause: no name of its own
+        lead = LEADING.match(text, a, end)
+        if lead:
+            a = lead.end()
+        if end - a < 2 or text[a:end] in _GENERIC_ESTATE or known_at(text, a, known):
+            continue
+        if not problems.holds(text, a, end):
+            yield a, m.end(), 1
 
 
 _PLACE_START = start_class(_PLACE)

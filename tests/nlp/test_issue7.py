@@ -160,3 +160,26 @@ def test_an_out_of_scope_word_inside_another_word_gates_nothing(clf: Classifier,
 def test_a_closing_thanks_is_no_verdict(clf: Classifier, text, solved):
     """感谢 for a fix says the problem is solved; a petition's courtesy thanks says nothing."""
     assert ("solved" in clf.analyse(text)[2].chatter_hits) is solved
+
+
+ROUND4_CATEGORIES = [
+    # A restaurant's fumes with no barbecue named are `other`; a barbecue's stay outdoor_bbq.
+    ("楼下饭馆油烟太大了，熏得没法开窗", "other"),
+    ("楼下烧烤摊油烟太大了，熏得没法开窗", "outdoor_bbq"),
+    # Noise with no works named (a bar, a shop's fan) is `other`; works noise is construction.
+    ("楼下酒吧噪音扰民到凌晨两点", "other"),
+    ("工地夜间施工噪音扰民", "construction_nuisance"),
+    # Muck dumped is rubbish dumped; muck spilt from a lorry is a construction nuisance.
+    ("有人往墨水河里偷倒渣土", "garbage"),
+    ("渣土车撒了一路土", "construction_nuisance"),
+    # A fixed shop's loudspeaker is `other`; a vendor's is street vending.
+    ("军分区对面的药店天天大喇叭扰民", "other"),
+    ("小区门口卖水果的卡车又来了 大喇叭喊个不停", "street_vending"),
+]
+
+
+@pytest.mark.parametrize("text, category", ROUND4_CATEGORIES)
+def test_round4_category_redirects(clf: Classifier, text, category):
+    """Config `redirects` with `only`, `unless` and `when` (guide, section 2)."""
+    c = clf.classify(text)
+    assert (c.intent, c.category) == ("complaint", category), c.evidence

@@ -331,3 +331,19 @@ def test_place_runs_on_over_what_locates(clf, text, place):
 def test_place_landmarks_and_stretches(clf, text, place):
     """Group-message landmarks stay where; stretches of roads and rivers run to their end."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # A name of no known kind opening the message, then a side of it.
+        ("军分区对面的药店天天大喇叭扰民", "军分区对面"),
+        ("白藤大闸周边违章建筑什么时候拆除", "白藤大闸周边"),
+        ("反映李松蓢村口有人占道经营", "李松蓢村口"),
+        # A lane off a road runs on the road's address.
+        ("我家住在通江街永丰胡同，楼下烤肉店占道烧烤", "通江街永丰胡同"),
+    ],
+)
+def test_place_a_named_spot_and_its_side(clf, text, place):
+    """Round 4: names the address grammar knows no kind of, when nothing else locates."""
+    assert clf.classify(text).place == place
