@@ -347,3 +347,25 @@ def test_place_landmarks_and_stretches(clf, text, place):
 def test_place_a_named_spot_and_its_side(clf, text, place):
     """Round 4: names the address grammar knows no kind of, when nothing else locates."""
     assert clf.classify(text).place == place
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # A lettered and numbered zone between the estate and its building.
+        ("锦绣花城C2区15号楼楼下有人私搭板房", "锦绣花城C2区15号楼楼下"),
+        # Lanes named alone, and bridges.
+        ("反映松涛胡同有人占道卖菜", "松涛胡同"),
+        ("东风巷的垃圾好几天没人清运了", "东风巷"),
+        ("清河桥下面堆满了建筑垃圾", "清河桥下面"),
+        # Address parts a letter writer separates with commas are one address.
+        ("投诉\n青山街，幸福家园小区门前天天有流动摊贩占道经营", "青山街，幸福家园小区门前"),
+        # Northern estates: a works' family blocks (家属楼) before their building.
+        ("机械厂家属楼3号楼后面有人私建仓房", "机械厂家属楼3号楼后面"),
+        # A generic 社区 stays no place of its own.
+        ("我们社区门口天天有人摆摊", "门口"),
+    ],
+)
+def test_place_northern_addresses(clf, text, place):
+    """Round 5: address shapes of the northern cities' letters (zones, lanes, comma chains)."""
+    assert clf.classify(text).place == place
