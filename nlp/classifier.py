@@ -154,7 +154,9 @@ class Classifier:
             urgent=d.intent == "complaint" and self._urgent(a, d.category),
             community=self.communities.find(tokens),
             confidence=round(d.p_complaint, 3),
-            ask=d.intent != "status_query" and low <= d.p_complaint <= high,
+            # A status query naming no report or ticket is the model unsure too: ask.
+            ask=(d.intent != "status_query" or not (a.status_hits or a.ticket_hits))
+            and low <= d.p_complaint <= high,
             find_place=partial(
                 find_place,
                 norm,

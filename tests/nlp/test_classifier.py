@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Classification, Classifier
+from nlp.model import bigrams
 
 # (text, intent, category, urgent)
 HARD_CASES = [
@@ -192,3 +193,13 @@ FEARS = ["万一狗咬人怎么办，建议小区禁止遛大型犬", "担心狗
 def test_a_fear_matched_by_a_pattern_is_not_urgent(clf: Classifier, text):
     """Danger patterns honour fears too: nobody is in danger right now."""
     assert clf.classify(text, "龙湖悠山郡").urgent is False
+
+
+def test_board_posts_have_their_own_bigram_copies(clf: Classifier):
+    """A titled post's character bigrams come with board copies; a group message's do not, so
+    long posts' prose cannot move the weights group messages are read with."""
+    post = bigrams(clf.analyse("占道经营\n长青路市场门口天天有人摆摊")[2])
+    group = bigrams(clf.analyse("长青路市场门口天天有人摆摊")[2])
+    assert any(g.startswith("bc:") for g in post)
+    assert {g[1:] for g in post if g.startswith("b")} <= set(post)
+    assert not any(g.startswith("bc:") for g in group)
