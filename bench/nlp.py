@@ -5,11 +5,13 @@ clock counts the time spent waiting for a core. The classifier and bare `jieba.l
 alternate passes over the messages in the same process, so both see the same load; the figures
 are from each one's fastest pass (the least disturbed), with the medians beside them.
 
-Run: .venv/bin/python bench/nlp.py [messages.jsonl] [--passes N]
+Run: .venv/bin/python bench/nlp.py [messages.jsonl] [--passes N] [--model model.json]
+(`--model` reads another trained model than the committed one, to compare two in one sitting).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import statistics
@@ -78,22 +80,29 @@ def cold_start(config: Path, runs: int = 3) -> float:
     return min(times)
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: messages file, passes, model."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="JSONL, `text`")
+    parser.add_argument("--passes", type=int, default=15, help="timed passes of each (15)")
+    parser.add_argument("--model", type=Path, help="a trained model.json (default: committed)")
+    return parser.parse_args(argv)
+
+
 def main() -> None:
     """Print the figures."""
     sys.path.insert(0, str(ROOT))
-    args = sys.argv[1:]
-    passes = 15
-    if "--passes" in args:
-        i = args.index("--passes")
-        passes = int(args[i + 1])
-        del args[i : i + 2]
-    data = Path(args[0]) if args else DEFAULT_DATA
+    args = parse_args()
+    data, passes = args.data, args.passes
     config = ROOT / "config.yaml"
     texts = texts_of(data)
     tracemalloc.start()
     import nlp
+    from nlp.classifier import PACKAGED, Classifier
+    from nlp.model import IntentCategoryModel
 
-    clf = nlp.load_classifier(config)
+    model = IntentCategoryModel.load(args.model) if args.model else PACKAGED
+    clf = Classifier(nlp.lexicon_from_file(config), model)
     clf.classify(texts[0])
     _, peak_build = tracemalloc.get_traced_memory()
     tracemalloc.stop()
