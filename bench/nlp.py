@@ -98,11 +98,8 @@ def main() -> None:
     texts = texts_of(data)
     tracemalloc.start()
     import nlp
-    from nlp.classifier import PACKAGED, Classifier
-    from nlp.model import IntentCategoryModel
 
-    model = IntentCategoryModel.load(args.model) if args.model else PACKAGED
-    clf = Classifier(nlp.lexicon_from_file(config), model)
+    clf = nlp.load_classifier(config, args.model)
     clf.classify(texts[0])
     _, peak_build = tracemalloc.get_traced_memory()
     tracemalloc.stop()

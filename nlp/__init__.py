@@ -11,6 +11,7 @@ import yaml
 
 from nlp.classifier import Classification, Classifier
 from nlp.lexicon import Lexicon
+from nlp.model import IntentCategoryModel
 
 __all__ = ["Classification", "Classifier", "Lexicon", "lexicon_from_file", "load_classifier"]
 
@@ -25,6 +26,11 @@ def lexicon_from_file(config_path: str | Path = "config.yaml") -> Lexicon:
         return Lexicon.from_mapping(yaml.safe_load(fh) or {})
 
 
-def load_classifier(config_path: str | Path = "config.yaml") -> Classifier:
-    """A Classifier built from the categories, communities and nlp sections of config.yaml."""
-    return Classifier(lexicon_from_file(config_path))
+def load_classifier(
+    config_path: str | Path = "config.yaml", model: str | Path | None = None
+) -> Classifier:
+    """A Classifier built from the categories, communities and nlp sections of config.yaml, with
+    the committed model or the trained one at `model`."""
+    if model is None:
+        return Classifier(lexicon_from_file(config_path))
+    return Classifier(lexicon_from_file(config_path), IntentCategoryModel.load(Path(model)))

@@ -236,7 +236,7 @@ class Classifier:
             ):
                 return "chatter", intent  # 终于没有夜间施工了, 老家到处都是违建: not a case here
             return intent, runner
-        if a.head_end < len(a.text) or "\n" in a.text:  # a long text or a titled post
+        if a.board_post:
             return self._board_post(a, intent, runner, strong)
         decisive = [g for g in a.chatter_hits if g not in self.soft_chatter]
         if intent == "chatter" and a.status_hits and not decisive and self._asks_after_report(a):

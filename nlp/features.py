@@ -43,6 +43,11 @@ class Analysis:
         return max(self.category_scores.values(), default=0.0)
 
     @property
+    def board_post(self) -> bool:
+        """A board post or hotline record (a long or titled text), read head first."""
+        return self.head_end < len(self.text) or "\n" in self.text
+
+    @property
     def out_of_scope(self) -> bool:
         """True when the text names a government matter outside urban management."""
         return OUT_OF_SCOPE in self.chatter_hits

@@ -29,16 +29,11 @@ def features(a: Analysis) -> dict[str, float]:
     return feats
 
 
-def is_board_post(a: Analysis) -> bool:
-    """A board post or hotline record: a long or titled text."""
-    return a.head_end < len(a.text) or "\n" in a.text
-
-
 def intent_features(a: Analysis, feats: dict[str, float]) -> dict[str, float]:
     """The intent model's features: a board post or hotline record (a long or titled text) also
     gets its own copy of each, so what is particular to long posts is learnt by the copies and
     their prose does not shift the weights that short group messages are read with."""
-    if is_board_post(a):
+    if a.board_post:
         return {**feats, **{"b" + k: v for k, v in feats.items()}}
     return feats
 
@@ -48,7 +43,7 @@ def bigrams(a: Analysis) -> list[str]:
     a board post's also come with their own copies (see intent_features)."""
     text = a.model_text
     grams = ["c:" + x + y for x, y in zip(text, text[1:], strict=False)]
-    return grams + ["b" + g for g in grams] if is_board_post(a) else grams
+    return grams + ["b" + g for g in grams] if a.board_post else grams
 
 
 def cue_features(a: Analysis) -> dict[str, float]:
