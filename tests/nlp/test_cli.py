@@ -116,3 +116,29 @@ def test_train_writes_a_model(tmp_path):
     model = IntentCategoryModel.load(out)
     assert model.intent_model.classes == ("complaint", "status_query", "chatter")
     assert train.saved_inputs_hash(out) == train.inputs_hash(data)
+    # Training is deterministic: the committed model's hash test relies on it.
+    again = tmp_path / "again.json"
+    subprocess.run(
+        [sys.executable, "-m", "nlp", "train", "--data", str(data), "--out", str(again)],
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_training_averages_the_runs_of_its_seeds():
+    """Each seed's run gives other weights; the saved ones are their mean (absent counts 0)."""
+    xs = [{"a": 1.0}, {"b": 1.0}, {"a": 1.0, "c": 1.0}, {"b": 1.0, "c": 1.0}] * 3
+    ys = ["x", "y", "x", "y"] * 3
+    seeds = (13, 7, 29)
+    runs = [train._sgd(xs, ys, ("x", "y"), None, seed) for seed in seeds]
+    assert runs[0] != runs[1]
+    model = train.train_softmax(xs, ys, ("x", "y"), seeds=seeds)
+    for f in "abc":
+        mean = [sum(r[f][k] for r in runs) / len(runs) for k in range(2)]
+        assert model.weights[f] == tuple(round(x, 4) for x in mean)
+    assert train._average([{"a": [1.0, 2.0]}, {"a": [3.0, 4.0], "b": [2.0, 2.0]}], 2) == {
+        "a": [2.0, 3.0],
+        "b": [1.0, 1.0],
+    }
