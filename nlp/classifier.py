@@ -141,7 +141,12 @@ class Classifier:
                 COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
                 for t in read
             ]
-        return norm, tokens, analyse(norm.text, masked, self.lex, model_text, head)
+        a = analyse(norm.text, masked, self.lex, model_text, head)
+        # The body after the head is read apart (model.features): a post that opens with
+        # greetings or an introduction names its problem only there.
+        body = tokens[len(read) :]
+        a.tail = [COMMUNITY_TOKEN if t in surface else _fold_digits(t) for t in body]
+        return norm, tokens, a
 
     def classify(self, text: str, group: str | None = None) -> Classification:
         """Classify one group message; `group` is the community of the group it was posted in."""

@@ -36,6 +36,7 @@ class Analysis:
     title_score: float = 0.0  # best category score from the subject line of a long post alone
     ongoing_hits: list[str] = field(default_factory=list)
     body_out_of_scope: bool = False  # an out-of-scope word after the head of a long text
+    tail: list[str] = field(default_factory=list)  # model tokens after the head of a long text
 
     @property
     def evidence_score(self) -> float:

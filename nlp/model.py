@@ -22,9 +22,12 @@ _PUNCT = set(" ,.!?;:'\"()[]{}<>-~、，。！？；：“”‘’（）【】�
 
 
 def features(a: Analysis) -> dict[str, float]:
-    """Sparse features of an analysed message: tokens and cue flags (the category model's)."""
+    """Sparse features of an analysed message: the head's tokens (w:), a long post's body tokens
+    (x:, apart, so the head still weighs most) and cue flags (the category model's)."""
     feats: dict[str, float] = {"#bias": 1.0}
     feats.update(dict.fromkeys(["w:" + tok for tok in a.tokens if tok not in _PUNCT], 1.0))
+    if a.tail:
+        feats.update(dict.fromkeys(["x:" + tok for tok in a.tail if tok not in _PUNCT], 1.0))
     feats.update(cue_features(a))
     return feats
 
@@ -34,7 +37,9 @@ def intent_features(a: Analysis, feats: dict[str, float]) -> dict[str, float]:
     gets its own copy of each, so what is particular to long posts is learnt by the copies and
     their prose does not shift the weights that short group messages are read with."""
     if a.board_post:
-        return {**feats, **{"b" + k: v for k, v in feats.items()}}
+        # The body's own features (x:) exist on board posts only: they need no copy.
+        copies = {"b" + k: v for k, v in feats.items() if not k.startswith("x:")}
+        return {**feats, **copies}
     return feats
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Classification, Classifier
-from nlp.model import bigrams
+from nlp.model import bigrams, features
 
 # (text, intent, category, urgent)
 HARD_CASES = [
@@ -203,3 +203,12 @@ def test_board_posts_have_their_own_bigram_copies(clf: Classifier):
     assert any(g.startswith("bc:") for g in post)
     assert {g[1:] for g in post if g.startswith("b")} <= set(post)
     assert not any(g.startswith("bc:") for g in group)
+
+
+def test_the_body_after_the_head_is_read_apart(clf: Classifier):
+    """A long post's words after its head are features of their own (x:); the head's words keep
+    theirs, and a short message has no body features."""
+    head = "占道经营\n长青路市场门口天天有人摆摊。"
+    post = features(clf.analyse(head + "早上七点到晚上九点，摊子摆满了人行道" * 8)[2])
+    assert "x:人行道" in post and "w:人行道" not in post and "w:摆摊" in post
+    assert not any(f.startswith("x:") for f in features(clf.analyse(head)[2]))

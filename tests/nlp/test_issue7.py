@@ -62,6 +62,43 @@ def test_length_does_not_flip_the_decision(clf: Classifier):
     assert long.place == "正阳路118号门前"
 
 
+# Board posts whose head (subject and first sentence) is a greeting or an introduction: the
+# problem is named only in the body, which the model reads apart from the head (round 8).
+BODY_ONLY = [
+    (
+        "反映一个问题\n您好，我是兴阳路附近的居民，在这里住了十几年了，一直很喜欢这一片，邻里关系也很好，"
+        "平时大家互相照应。最近半个月，小区东门外的人行道上每天晚上都有人摆摊卖烧烤，油烟很大，"
+        "桌椅占满了人行道，行人只能走机动车道，希望有关部门尽快处理。",
+        "outdoor_bbq",
+    ),
+    (
+        "关于我们村的一点情况\n尊敬的领导，我是后桃林村三组的村民，今年六十多岁了，平时在家带孙子，"
+        "日子过得还算可以，感谢政府这些年对农村的关心和支持。村西头有一户人家最近在自家宅基地外面的"
+        "空地上私自搭建了两间彩钢房，占了村里的公共道路，车辆过不去，请城管部门来看看。",
+        "illegal_construction",
+    ),
+    (
+        "小区的事\n你好。我们是春阳花园的业主，这个小区交房已经五年了，物业服务总体还行，大部分业主"
+        "也比较满意，小区绿化做得也不错，孩子们都喜欢在里面玩。现在的问题是12号楼后面的绿化带被几户"
+        "人家毁掉种了菜，还浇粪，夏天臭得很，也招蚊子，麻烦城管来处理一下。",
+        "green_damage",
+    ),
+    (
+        "一件烦心事\n领导好，本人在城阳区工作多年，住在正阳路边上一个老小区里，小区没有物业，平时靠"
+        "社区管理，大家相处得也算融洽，周末经常一起下棋聊天。最近一个月每天凌晨两三点，路对面的工地"
+        "还在施工，打桩的声音特别大，整栋楼的人都睡不着觉，老人孩子受不了，请尽快处理。",
+        "construction_nuisance",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, category", BODY_ONLY)
+def test_a_problem_named_only_after_the_head_is_reported(clf: Classifier, text, category):
+    """Length must not flip the decision: a post that opens with pleasantries is still a report."""
+    c = clf.classify(text)
+    assert (c.intent, c.category) == ("complaint", category), c.evidence
+
+
 def test_no_category_without_a_keyword(clf: Classifier):
     """The category of a complaint is one some keyword of the message names."""
     c = clf.classify("楼道里堆满了纸箱子和破家具，谁家的赶紧搬走")
