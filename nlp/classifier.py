@@ -129,24 +129,26 @@ class Classifier:
         norm = self.normalize(text or "")
         tokens = self.segmenter.cut(norm.text)
         head = head_end(norm.text, self.long_chars, self.head_min)
-        surface = self.communities.surface
         # Community names become one token and numbers 0, so the model learns neither; of a long
-        # text the model reads the head only, so length does not drown the subject.
+        # text the model reads the head as any message and the body apart (model.features), so
+        # length does not drown the subject and a post opening with greetings is still read.
         read = tokens if head == len(norm.text) else _head_tokens(norm.text, tokens, head)
         model_text = _DIGITS.sub("0", norm.text[:head])
         if model_text == norm.text[:head]:  # no digits: only names to mask (a C-level map)
             masked = list(map(self._community_mask.get, read, read))
         else:
-            masked = [
-                COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
-                for t in read
-            ]
+            masked = self._model_tokens(read)
         a = analyse(norm.text, masked, self.lex, model_text, head)
-        # The body after the head is read apart (model.features): a post that opens with
-        # greetings or an introduction names its problem only there.
-        body = tokens[len(read) :]
-        a.tail = [COMMUNITY_TOKEN if t in surface else _fold_digits(t) for t in body]
+        a.tail = self._model_tokens(tokens[len(read) :])
         return norm, tokens, a
+
+    def _model_tokens(self, tokens: list[str]) -> list[str]:
+        """Tokens as the model reads them: community names masked, runs of digits as 0."""
+        surface = self.communities.surface
+        return [
+            COMMUNITY_TOKEN if t in surface else t if t.isalpha() else _fold_digits(t)
+            for t in tokens
+        ]
 
     def classify(self, text: str, group: str | None = None) -> Classification:
         """Classify one group message; `group` is the community of the group it was posted in."""
