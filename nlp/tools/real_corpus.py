@@ -7,6 +7,7 @@ cleaned, checks every sha256 and writes them to var/real/texts.jsonl (untracked)
 
 Run:
   python -m nlp.tools.real_corpus rebuild [--mirrors DIR] [--clone]   # texts into var/real/
+  python -m nlp.tools.real_corpus windows [--offsets] [DIR]   # Wuhan dev2 texts from windows
   python -m nlp.tools.real_corpus import LABELS_DIR POOL.jsonl CHUNKS/  # labels into the repo
 Then `python -m nlp train` uses the training rows and `python -m nlp evaluate --real dev` (or
 `--real dev2`) scores the development rows. Standard library only (plus git on PATH).
@@ -205,13 +206,47 @@ def wh_liuyan(git: Git) -> Iterator[Row]:
     """Wuhan 城市留言板 posts (a 2026 scrape): subject and content; queryCode is the id."""
     raw = git.show(*WH, WH_FILE).decode("utf-8-sig", errors="replace")
     for rec in csv.DictReader(io.StringIO(raw)):
-        if rec.get("queryCode") and rec.get("content") is not None:
-            yield Row(
-                "wh_liuyan",
-                rec["queryCode"],
-                _unhtml(rec["subject"] or ""),
-                _unhtml(rec["content"]),
-            )
+        if row := _wh_row(rec):
+            yield row
+
+
+def _wh_row(rec: dict) -> Row | None:
+    if not rec.get("queryCode") or rec.get("content") is None:
+        return None
+    subject, content = _unhtml(rec["subject"] or ""), _unhtml(rec["content"])
+    return Row("wh_liuyan", rec["queryCode"], subject, content)
+
+
+# The Wuhan file cannot be mirrored here (SOURCES.md): its dev2 rows come from 24 windows of
+# WH_WINDOW chars copied at the pinned commit. A window starts mid-file, so it has no header.
+WH_CHARS, WH_WINDOWS, WH_WINDOW = 10_018_196, 24, 16_000
+WH_COLUMNS = (
+    "anonymousState,ansCheckState,attachment,availableTime,checkNum,commentsNum,content,dateline,"
+    "dateline_str,domainId,favNum,fdFailCount,fidsNum,handleState,handleTogetherHandleTime,"
+    "handletogetherLastAnswerTime,hasSecAnswer,isOpenComment,isReply,isReplyStr,isShowComment,"
+    "lastupdate,leaderAnswer,lybh,markState,nickName,overt,params,processState,queryCode,"
+    "queryCodeList,recommend,reportState,satisfaction,score,sfnm,sfnmStr,smrxDataId,"
+    "smrxGetReplyed,source,subject,threadState,tid,timelyAnswered,togetherNum,traceState,typeId,"
+    "userId,viewsNum,keyword,crawl_time"
+)
+
+
+def wh_window_offsets() -> list[int]:
+    """Where each window of the Wuhan file starts (chars): spread evenly over the file."""
+    return [int((i + 0.5) * WH_CHARS / WH_WINDOWS) for i in range(WH_WINDOWS)]
+
+
+def wh_rows_in_window(text: str, columns: str = WH_COLUMNS) -> Iterator[Row]:
+    """Every record of a copied window that starts after one of its line breaks. A record the
+    window cuts, or a line break inside a quoted field, reads as garbage that no label's hash
+    matches, so the caller's hash check is the filter."""
+    for start in [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]:
+        try:
+            rec = next(csv.DictReader(io.StringIO(columns + "\n" + text[start:])))
+        except (StopIteration, csv.Error):
+            continue
+        if row := _wh_row(rec):
+            yield row
 
 
 def _letters(
@@ -349,6 +384,30 @@ def rebuild(git: Git, labels: Path = LABELS, out: Path = TEXTS) -> int:
     return len(missing)
 
 
+def import_windows(folder: Path, labels: Path = LABELS, out: Path = TEXTS) -> int:
+    """Add the labelled Wuhan texts found in copied windows (`folder`/*.txt) to `out`, each row
+    kept only when its cleaned text's sha256 and id are a label's; returns the labelled Wuhan
+    rows still missing from `out`."""
+    wanted = {r["sha256"]: r for r in read_jsonl(labels) if r["source"] == "wh_liuyan"}
+    have = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
+    found: dict[str, dict] = {}
+    windows = sorted(folder.glob("*.txt"))
+    for path in windows:
+        for row in wh_rows_in_window(path.read_text("utf-8")):
+            title, body = clean(row)
+            label = wanted.get(sha256_of(title, body))
+            if label and label["source_id"] == row.source_id and label["id"] not in have:
+                found[label["id"]] = {"id": label["id"], "title": title, "body": body,
+                                      "sha256": label["sha256"]}  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "a", encoding="utf-8") as fh:
+        for rec in found.values():
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    missing = len({r["id"] for r in wanted.values()} - have - found.keys())
+    print(f"{len(found)} Wuhan texts added to {out} from {len(windows)} windows; {missing} missing")
+    return missing
+
+
 def _kept_texts(source: str, labels, out: Path) -> dict[str, dict]:
     """Texts of `source` already in `out` whose hash still matches: kept when the source's
     repository cannot be read (rebuild is a cache refill, not a reason to lose a set)."""
@@ -436,12 +495,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mirrors", type=Path, default=MIRRORS, help="<owner>+<name>/repo mirrors")
     p.add_argument("--clone", action="store_true", help="clone missing mirrors from GitHub")
     p.add_argument("--out", type=Path, default=TEXTS)
+    p = sub.add_parser("windows", help="Wuhan dev2 texts from copied windows of its file")
+    p.add_argument("folder", type=Path, nargs="?", help="the windows, one .txt file each")
+    p.add_argument("--offsets", action="store_true", help="print where the windows start")
+    p.add_argument("--out", type=Path, default=TEXTS)
     p = sub.add_parser("import", help="labels from the labelling workspace into the repo")
     p.add_argument("labels_dir", type=Path)
     p.add_argument("rows", type=Path, nargs="+", help="pool.jsonl and/or chunk folders")
     args = parser.parse_args(argv)
     if args.command == "rebuild":
         return 1 if rebuild(Git(args.mirrors, args.clone), out=args.out) else 0
+    if args.command == "windows":
+        if args.offsets or args.folder is None:
+            print(" ".join(map(str, wh_window_offsets())))
+            return 0
+        return 1 if import_windows(args.folder, out=args.out) else 0
     return import_labels(args.labels_dir, args.rows)
 
 

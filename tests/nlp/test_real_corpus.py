@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import Counter
 
@@ -227,3 +229,47 @@ def test_rebuild_keeps_texts_of_a_source_it_cannot_read(tmp_path):
     assert rc.read_jsonl(texts) == [kept]
     texts.write_text(json.dumps(kept | {"body": "改过"}, ensure_ascii=False) + "\n", "utf-8")
     assert rc.rebuild(rc.Git(tmp_path / "no-mirrors"), labels=labels, out=texts) == 1
+
+
+def _wh_record(query_code: str, subject: str, content: str) -> str:
+    """One row of the Wuhan file as its CSV writer wrote it (every column, most empty)."""
+    columns = rc.WH_COLUMNS.split(",")
+    values = {"queryCode": query_code, "subject": subject, "content": content}
+    out = io.StringIO()
+    csv.writer(out).writerow([values.get(c, "0") for c in columns])
+    return out.getvalue().replace("\r\n", "\n")
+
+
+def test_wuhan_texts_come_back_from_copied_windows(tmp_path):
+    """A window starts mid-record and may cut its last one: every whole record whose hash and id
+    are a label's is added once; the cut ones and unlabelled ones are not."""
+    posts = [("3541001", "烧烤扰民", "楼下烧烤店油烟<br>太大"), ("3541004", "没标注", "不在标注里"),
+             ("3541002", "", "路灯不亮,\n晚上很黑"), ("3541003", "占道", "有人摆摊")]  # fmt: skip
+    text = "".join(_wh_record(*p) for p in posts)
+    windows = tmp_path / "windows"
+    windows.mkdir()
+    cut = text[10 : text.rindex("有人摆摊") + 2]  # into the first record and the last one's text
+    (windows / "win_00.txt").write_text(cut, "utf-8")
+    labels, out = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
+    with open(labels, "w", encoding="utf-8") as fh:
+        for code, title, body in posts[:1] + posts[2:]:
+            cleaned = rc.clean(rc.Row("wh_liuyan", code, title, rc._unhtml(body)))
+            row = {"id": f"wh_liuyan_{code}", "source": "wh_liuyan", "source_id": code,
+                   "sha256": rc.sha256_of(*cleaned), "split": "dev2"}  # fmt: skip
+            fh.write(json.dumps(row) + "\n")
+    assert rc.import_windows(windows, labels=labels, out=out) == 2  # 3541001 and 3541003 cut
+    assert [(r["id"], r["title"], r["body"]) for r in rc.read_jsonl(out)] == [
+        ("wh_liuyan_3541002", "", "路灯不亮, 晚上很黑")
+    ]
+    (windows / "win_01.txt").write_text(text, "utf-8")  # the whole file: the rest comes back
+    assert rc.import_windows(windows, labels=labels, out=out) == 0
+    assert sorted(r["id"] for r in rc.read_jsonl(out)) == [
+        "wh_liuyan_3541001", "wh_liuyan_3541002", "wh_liuyan_3541003"
+    ]  # fmt: skip
+    assert all(rc.sha256_of(r["title"], r["body"]) == r["sha256"] for r in rc.read_jsonl(out))
+
+
+def test_wuhan_windows_are_spread_over_the_file():
+    offsets = rc.wh_window_offsets()
+    assert len(offsets) == rc.WH_WINDOWS and offsets[0] == 208_712 and offsets[-1] == 9_809_483
+    assert all(b - a > rc.WH_WINDOW for a, b in zip(offsets, offsets[1:], strict=False))
