@@ -211,6 +211,7 @@ def wh_liuyan(git: Git) -> Iterator[Row]:
 
 
 def _wh_row(rec: dict) -> Row | None:
+    """A Wuhan CSV record as a Row, None for a record with no id or no content."""
     if not rec.get("queryCode") or rec.get("content") is None:
         return None
     subject, content = _unhtml(rec["subject"] or ""), _unhtml(rec["content"])
@@ -365,12 +366,11 @@ def rebuild(git: Git, labels: Path = LABELS, out: Path = TEXTS) -> int:
             label = wanted.get((row.source, row.source_id))
             if label is None or label["id"] in found:
                 continue
-            title, body = clean(row)
-            if sha256_of(title, body) != label["sha256"]:
+            text = _text_record(label, row)
+            if text is None:
                 differs.add(label["id"])  # a repeated id upstream may still match later
                 continue
-            found[label["id"]] = {"id": label["id"], "title": title, "body": body,
-                                  "sha256": label["sha256"]}  # fmt: skip
+            found[label["id"]] = text
     missing = [r["id"] for r in wanted.values() if r["id"] not in found]
     bad = sum(rid in differs for rid in missing)
     for rid in missing:
@@ -388,17 +388,15 @@ def import_windows(folder: Path, labels: Path = LABELS, out: Path = TEXTS) -> in
     """Add the labelled Wuhan texts found in copied windows (`folder`/*.txt) to `out`, each row
     kept only when its cleaned text's sha256 and id are a label's; returns the labelled Wuhan
     rows still missing from `out`."""
-    wanted = {r["sha256"]: r for r in read_jsonl(labels) if r["source"] == "wh_liuyan"}
+    wanted = {r["source_id"]: r for r in read_jsonl(labels) if r["source"] == "wh_liuyan"}
     have = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
     found: dict[str, dict] = {}
     windows = sorted(folder.glob("*.txt"))
     for path in windows:
         for row in wh_rows_in_window(path.read_text("utf-8")):
-            title, body = clean(row)
-            label = wanted.get(sha256_of(title, body))
-            if label and label["source_id"] == row.source_id and label["id"] not in have:
-                found[label["id"]] = {"id": label["id"], "title": title, "body": body,
-                                      "sha256": label["sha256"]}  # fmt: skip
+            label = wanted.get(row.source_id)
+            if label and label["id"] not in have and (text := _text_record(label, row)):
+                found[label["id"]] = text
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "a", encoding="utf-8") as fh:
         for rec in found.values():
@@ -406,6 +404,14 @@ def import_windows(folder: Path, labels: Path = LABELS, out: Path = TEXTS) -> in
     missing = len({r["id"] for r in wanted.values()} - have - found.keys())
     print(f"{len(found)} Wuhan texts added to {out} from {len(windows)} windows; {missing} missing")
     return missing
+
+
+def _text_record(label: dict, row: Row) -> dict | None:
+    """The texts file's record of `row` cleaned, or None when its hash is not the label's."""
+    title, body = clean(row)
+    if sha256_of(title, body) != label["sha256"]:
+        return None
+    return {"id": label["id"], "title": title, "body": body, "sha256": label["sha256"]}
 
 
 def _kept_texts(source: str, labels, out: Path) -> dict[str, dict]:
